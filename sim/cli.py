@@ -1,0 +1,154 @@
+"""The `sim` command line: each command parses its options and calls one library function."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import unicodedata
+from pathlib import Path
+
+import click
+
+from . import model as model_mod
+from . import runner
+from . import scenario as scen
+from .errors import SimError
+from .targets import STATUS_ZH
+
+LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+                    help="Language of chart labels and printed tables.")
+SET = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+                   help="Override a model constant for this run (repeatable); wins over the "
+                        "scenario files.")
+
+
+class SimGroup(click.Group):
+    """Turns every domain error into one clean message and exit code 1 (unless --debug)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SimError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise click.ClickException(str(exc)) from None
+
+
+class _Exception(click.ClickException):
+    pass
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    fill = " " * max(0, width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _num(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:,.2f}" if abs(value) < 1e5 else f"{value:,.0f}"
+
+
+def format_targets(targets, lang: str) -> str:
+    """The modelled targets as an aligned text table."""
+    rows = [("id", "指标" if lang == "zh" else "indicator", "目标" if lang == "zh" else "target",
+             "预测" if lang == "zh" else "projected", "差距" if lang == "zh" else "gap",
+             "状态" if lang == "zh" else "status")]
+    for t in targets.itertuples(index=False):
+        if t.status == "tracked":
+            continue
+        name = t.indicator_zh if lang == "zh" else t.indicator_en
+        unit = t.unit.replace("100 million yuan", "亿元" if lang == "zh" else "100m yuan")
+        if t.measure != "level":
+            unit = "%/年" if lang == "zh" else "%/year"
+        cmp_ = {"approx": "≈", "at_least": "≥", "reach": "≥"}[t.comparator]
+        tol = f"±{t.tolerance:g}" if t.comparator == "approx" and not math.isnan(t.tolerance) \
+            else ""
+        status = STATUS_ZH.get(t.status, t.status) if lang == "zh" else t.status
+        rows.append((t.id, name[:22], f"{cmp_}{t.target:g}{tol} {unit}", _num(t.projected),
+                     _num(t.gap), status))
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    right = (False, False, False, True, True, False)
+    lines = ["  ".join(_pad(c, w, r) for c, w, r in zip(row, widths, right)).rstrip()
+             for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@click.group(cls=SimGroup)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="sim")
+@click.pass_context
+def main(ctx, debug):
+    """Scenario simulator for Qingdao's 14th Five-Year Plan (2021-2025)."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: outputs/<scenario name>].")
+@SET
+@LANG
+def run(scenario_file, out, sets, lang):
+    """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
+    sim = runner.run(scenario_file, sets=sets, out=out, lang=lang)
+    dest = out or Path("outputs") / sim.scenario.name
+    if sim.targets is not None:
+        click.echo(format_targets(sim.targets, lang))
+        modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
+        met = int((modelled["status"] == "met").sum())
+        click.echo(("\n{met}/{n} 个建模目标达标" if lang == "zh" else
+                    "\n{met} of {n} modelled targets met").format(met=met, n=len(modelled)))
+    click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
+
+
+@main.command()
+@click.argument("scenario_files", nargs=-1, required=True, metavar="SCENARIO...")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: outputs/compare].")
+@SET
+@LANG
+def compare(scenario_files, out, sets, lang):
+    """Run several scenarios and compare their targets side by side."""
+    table = runner.compare(scenario_files, sets=sets, out=out, lang=lang)
+    if not table.empty:
+        shown = table[table[table.columns[-1]] != "tracked"]
+        cols = ["id"] + [c for c in table.columns if c.endswith(":projected")]
+        click.echo(shown[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {out or Path('outputs') / 'compare'}")
+
+
+@main.command()
+@click.option("--model", "model_path", type=click.Path(path_type=Path),
+              default=model_mod.DEFAULT_MODEL, show_default=True, help="Vensim model file.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def params(model_path, as_json):
+    """List every tunable parameter with value, unit, range and description."""
+    table = model_mod.info(model_path).table()
+    if as_json:
+        click.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
+        return
+    for p in table.itertuples(index=False):
+        lo = "" if p.min is None or math.isnan(p.min) else f"{p.min:g}"
+        hi = "" if p.max is None or math.isnan(p.max) else f"{p.max:g}"
+        click.echo(f"{p.name} = {p.value:g} [{lo}, {hi}] {p.unit}\n    {p.description}")
+
+
+@main.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@SET
+def validate(scenario_file, sets):
+    """Check SCENARIO (and the files it extends) without running it."""
+    s = scen.load(scenario_file, sets)
+    click.echo(f"{scenario_file}: ok ({len(s.constants)} constants, {len(s.series)} series, "
+               f"model {s.model.name})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

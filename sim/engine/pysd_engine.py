@@ -1,0 +1,51 @@
+"""Run one scenario through PySD, from a freshly loaded model every time."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .. import model as model_mod
+from ..scenario import Scenario
+
+
+def time_grid(time: dict) -> np.ndarray:
+    """Every integration time from initial to final, as PySD steps through them."""
+    n = int(round((time["final"] - time["initial"]) / time["step"]))
+    return time["initial"] + time["step"] * np.arange(n + 1)
+
+
+def step_series(grid: np.ndarray, by_year: dict[int, float], default: float) -> pd.Series:
+    """A rate that is `by_year[Y]` from Y-1 to Y and `default` in the other years.
+
+    The value at time t drives the flow from t to t+dt, which belongs to year floor(t)+1.
+    """
+    years = np.floor(grid + 1e-9).astype(int) + 1
+    values = [by_year.get(int(y), default) for y in years]
+    return pd.Series(values, index=grid)
+
+
+def run(scenario: Scenario) -> pd.DataFrame:
+    """Results of `scenario`: a `time` index and one column per model variable."""
+    info = model_mod.info(scenario.model)
+    constants = scenario.resolved_constants(info)
+    params: dict = dict(scenario.constants)
+    grid = time_grid(scenario.time)
+    for name, by_year in scenario.series.items():
+        params[name] = step_series(grid, by_year, constants[name])
+    model = model_mod.load(scenario.model)
+    time = scenario.time
+    kwargs = dict(params=params, final_time=time["final"], time_step=time["step"],
+                  saveper=time["saveper"])
+    if not math.isclose(time["initial"], info.time["initial"]):
+        kwargs["initial_condition"] = (time["initial"], {})
+    with warnings.catch_warnings():
+        # PySD's own deprecation notices and its note that a constant became a series
+        warnings.simplefilter("ignore")
+        results = model.run(**kwargs)
+    results.index = results.index.astype(float)
+    results.index.name = "time"
+    return results

@@ -1,0 +1,31 @@
+"""Domain errors: every problem a user can fix, each as one line naming where and how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SimError(Exception):
+    """A problem with the user's input; the CLI prints it as one line per problem."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in an input file: where it is, what is wrong, how to fix it."""
+
+    file: str
+    key: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key} | {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class InputError(SimError):
+    """One or more problems found in an input file, reported all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,175 @@
+"""The model as PySD sees it: a translation cached by the .mdl's hash, and its catalogue.
+
+PySD writes its translation (.py) next to the .mdl it reads. To keep generated code out of
+the repository, the .mdl is copied into a cache folder named by its SHA-256 and translated
+there once; later runs load that file. Each run loads a fresh model object, because PySD
+keeps parameter changes on the object between runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import SimError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = REPO_ROOT / "models" / "qingdao_fyp.mdl"
+CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
+
+
+def pysd_quietly():
+    """Import PySD with its dependencies' deprecation warnings silenced (they are not ours)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pysd
+    return pysd
+
+
+def cache_dir() -> Path:
+    """Where translations live: $SIM_CACHE_DIR, else $XDG_CACHE_HOME/sim, else ~/.cache/sim."""
+    if os.environ.get("SIM_CACHE_DIR"):
+        return Path(os.environ["SIM_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "sim"
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def translated(mdl: Path) -> Path:
+    """Return the cached PySD translation of `mdl`, translating it on first use."""
+    mdl = Path(mdl)
+    if not mdl.is_file():
+        raise SimError(f"{mdl}: model file not found. Check the scenario's 'model:' path.")
+    if mdl.suffix.lower() != ".mdl":
+        raise SimError(f"{mdl}: not a Vensim .mdl file. Name a Vensim model in 'model:'.")
+    digest = file_sha256(mdl)
+    folder = cache_dir() / f"{mdl.stem}-{digest[:16]}"
+    py = folder / (mdl.stem + ".py")
+    if py.is_file():
+        return py
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".translating-", dir=folder.parent))
+    try:
+        shutil.copyfile(mdl, work / mdl.name)
+        pysd = pysd_quietly()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                pysd.read_vensim(str(work / mdl.name))
+            except Exception as exc:  # PySD raises many kinds on a bad model
+                raise SimError(f"{mdl}: PySD cannot translate this model ({exc}). "
+                               "Open it in Vensim or check its syntax.") from exc
+        try:
+            work.rename(folder)
+        except OSError:  # another process finished first; its translation is as good
+            pass
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return py
+
+
+def load(mdl: Path):
+    """A fresh PySD model object for `mdl` (never one that has run before)."""
+    pysd = pysd_quietly()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pysd.load(str(translated(mdl)))
+
+
+def _limit(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A constant of the model that a scenario may set."""
+
+    name: str
+    py_name: str
+    value: float
+    unit: str
+    minimum: float | None
+    maximum: float | None
+    description: str
+
+
+class ModelInfo:
+    """Names, units, ranges and defaults of one model file, read from PySD's `model.doc`."""
+
+    def __init__(self, mdl: Path):
+        self.path = Path(mdl).resolve()
+        self.sha256 = file_sha256(self.path) if self.path.is_file() else ""
+        model = load(self.path)
+        doc = model.doc
+        self.doc = doc
+        self.variables = list(doc["Real Name"])
+        self._by_lower = {}
+        for real, py in zip(doc["Real Name"], doc["Py Name"]):
+            self._by_lower[real.lower()] = real
+            self._by_lower[py.lower()] = real
+        self.parameters: dict[str, Parameter] = {}
+        for _, row in doc.iterrows():
+            if row["Type"] != "Constant" or row["Real Name"] in CONTROL_NAMES:
+                continue
+            if row["Subscripts"] not in (None, []) and not _isnan(row["Subscripts"]):
+                continue  # subscripted constants are not tunable from a scenario
+            value = getattr(model.components, row["Py Name"])()
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                continue
+            lo, hi = (row["Limits"] if isinstance(row["Limits"], tuple) else (None, None))
+            self.parameters[row["Real Name"]] = Parameter(
+                row["Real Name"], row["Py Name"], value, str(row["Units"] or ""),
+                _limit(lo), _limit(hi), " ".join(str(row["Comment"] or "").split()))
+        self.time = {
+            "initial": float(model.components.initial_time()),
+            "final": float(model.components.final_time()),
+            "step": float(model.components.time_step()),
+            "saveper": float(model.components.saveper()),
+        }
+
+    def canonical(self, name: str) -> str | None:
+        """The Vensim name for `name` given in Vensim or Python form (any case), or None."""
+        key = " ".join(str(name).split()).lower()
+        return self._by_lower.get(key) or self._by_lower.get(key.replace(" ", "_"))
+
+    def table(self) -> pd.DataFrame:
+        """Every tunable parameter with value, unit, range and description."""
+        rows = [
+            {"name": p.name, "py_name": p.py_name, "value": p.value, "unit": p.unit,
+             "min": p.minimum, "max": p.maximum, "description": p.description}
+            for p in sorted(self.parameters.values(), key=lambda p: p.name)
+        ]
+        return pd.DataFrame(rows, columns=["name", "py_name", "value", "unit", "min", "max",
+                                           "description"])
+
+
+def _isnan(value) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+@lru_cache(maxsize=8)
+def _info_cached(path: str, sha: str) -> ModelInfo:
+    return ModelInfo(Path(path))
+
+
+def info(mdl: Path) -> ModelInfo:
+    """The catalogue of `mdl`, cached per file content within a process."""
+    path = Path(mdl).resolve()
+    if not path.is_file():
+        raise SimError(f"{mdl}: model file not found. Check the scenario's 'model:' path.")
+    return _info_cached(str(path), file_sha256(path))

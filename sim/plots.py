@@ -1,0 +1,144 @@
+"""Charts of projected paths against the plan's targets, in Chinese or English.
+
+Chinese renders on any machine: the charts use a subset of Noto Sans CJK SC that ships in
+sim/fonts/ (SIL Open Font License). SVG files carry text as paths and no date, so the same
+run draws the same SVG.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKsc-Regular-subset.otf"
+UNIT_ZH = {"100 million yuan": "亿元", "%": "%", "%/year": "%", "count": "家",
+           "enterprises": "家", "10 thousand people": "万人", "Dmnl": ""}
+COMPARATOR_TEXT = {
+    "zh": {"approx": "约 {v}（±{tol}）", "at_least": "≥ {v}", "reach": "达到 {v}"},
+    "en": {"approx": "about {v} (±{tol})", "at_least": "≥ {v}", "reach": "reach {v}"},
+}
+WORDS = {
+    "zh": {"projected": "预测", "target": "目标", "required": "目标所需路径", "year": "年份",
+           "cagr": "年均增长", "cumulative_growth": "累计增长", "overview": "规划目标总览",
+           "met": "达标", "below": "未达标", "above": "高于区间"},
+    "en": {"projected": "projected", "target": "target", "required": "path the target needs",
+           "year": "year", "cagr": "average annual growth", "cumulative_growth": "total growth",
+           "overview": "Plan targets at a glance", "met": "met", "below": "below target",
+           "above": "above band"},
+}
+STATUS_COLOURS = {"met": "#1a7f37", "below": "#cf222e", "above": "#9a6700"}
+PALETTE = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#1b7c83", "#6e7781"]
+
+
+def style() -> dict:
+    """Matplotlib settings for every chart: the bundled CJK font, no random SVG ids."""
+    font_manager.fontManager.addfont(str(FONT_PATH))
+    family = font_manager.FontProperties(fname=str(FONT_PATH)).get_name()
+    return {"font.family": [family], "svg.hashsalt": "sim", "svg.fonttype": "path",
+            "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
+
+
+def target_text(target, lang: str) -> str:
+    """The target in words, e.g. '目标（2025）：≥ 6,500 家'."""
+    words = WORDS[lang]
+    unit = UNIT_ZH.get(target.unit, target.unit) if lang == "zh" else target.unit
+    value = COMPARATOR_TEXT[lang][target.comparator].format(
+        v=_fmt(target.target), tol=_fmt(target.tolerance) if not _nan(target.tolerance) else "")
+    if target.measure != "level":
+        value = f"{words[target.measure]} {value}"
+    sep = "：" if lang == "zh" else ": "
+    unit = unit.replace("/year", "").replace("%/年", "%")
+    return f"{words['target']} {target.year}{sep}{value} {unit}".strip()
+
+
+def _nan(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def draw_target(ax, target, paths: dict[str, pd.Series], lang: str, unit_label: str,
+                required: pd.Series | None = None, compact: bool = False) -> None:
+    """One target on `ax`: each path as a line, the target as a marker (band for approx)."""
+    words = WORDS[lang]
+    for i, (label, series) in enumerate(paths.items()):
+        ax.plot(series.index, series.values, marker="o", ms=3 if compact else 4,
+                color=PALETTE[i % len(PALETTE)], label=label)
+    if required is not None:
+        ax.plot(required.index, required.values, ls="--", color="#57606a", lw=1.2,
+                label=words["required"])
+        if target.comparator == "approx" and not _nan(target.tolerance):
+            base = required.index[0]
+            span = required.index - base
+            lo = required.iloc[0] * (1 + (target.target - target.tolerance) / 100) ** span
+            hi = required.iloc[0] * (1 + (target.target + target.tolerance) / 100) ** span
+            ax.fill_between(required.index, lo, hi, color="#57606a", alpha=0.12, lw=0)
+    else:
+        if target.comparator == "approx" and not _nan(target.tolerance):
+            ax.errorbar([target.year], [target.target], yerr=[[target.tolerance],
+                        [target.tolerance]], fmt="D", color="#57606a", capsize=4, ms=5,
+                        label=words["target"])
+        else:
+            ax.plot([target.year], [target.target], marker="*" if target.comparator ==
+                    "at_least" else "D", ms=9, ls="none", color="#57606a",
+                    label=words["target"])
+        ax.axhline(target.target, ls=":", color="#57606a", lw=0.8)
+    ax.set_xticks(sorted({int(x) for s in paths.values() for x in s.index}))
+    ax.tick_params(labelsize=7 if compact else 9)
+    if not compact:
+        ax.set_ylabel(unit_label)
+        ax.set_xlabel(words["year"])
+        ax.legend(fontsize=8, frameon=False)
+    ax.grid(axis="y", color="#d0d7de", lw=0.6)
+
+
+def figure_for_target(target, paths, lang, unit_label, required=None, title_suffix=""):
+    """A single-target figure with title and target text."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    name = target.indicator_zh if lang == "zh" else target.indicator_en
+    fig.suptitle(f"{name}{title_suffix}", fontsize=12)
+    ax.set_title(target_text(target, lang), fontsize=9, color="#57606a")
+    draw_target(ax, target, paths, lang, unit_label, required)
+    fig.tight_layout()
+    return fig
+
+
+def overview(panels: list, lang: str, title: str):
+    """Small multiples of every modelled target; panel titles coloured by status."""
+    n = max(1, len(panels))
+    cols = 4 if n > 6 else min(n, 3)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.5 * rows + 0.6), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    for ax, (target, paths, required, status) in zip(axes.flat, panels):
+        draw_target(ax, target, paths, lang, "", required, compact=True)
+        name = target.indicator_zh if lang == "zh" else target.indicator_en
+        ax.set_title(f"{name}\n{target_text(target, lang)}", fontsize=8,
+                     color=STATUS_COLOURS.get(status, "#24292f"))
+    if panels and len(panels[0][1]) > 1:
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8,
+                   frameon=False)
+    fig.suptitle(title, fontsize=13)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def save(fig, folder: Path, stem: str) -> list[Path]:
+    """Write `fig` as PNG and SVG and close it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
+    fig.savefig(paths[0], dpi=150, metadata={"Software": None})
+    fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    return paths

@@ -1,0 +1,187 @@
+"""Run scenarios end to end: simulate, measure against targets, write the output folder.
+
+`simulate` returns pandas objects only; `run` and `compare` also write outputs/. Both are
+what the CLI calls, and what a notebook can call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import engine
+from . import indicators as ind
+from . import model as model_mod
+from . import outputs, plots
+from . import scenario as scen
+from . import targets as tgt
+from .errors import InputError, Problem
+
+
+@dataclass
+class Simulation:
+    """One scenario's results: every variable, the plan indicators and the targets table."""
+
+    scenario: scen.Scenario
+    results: pd.DataFrame
+    indicators: pd.DataFrame | None
+    targets: pd.DataFrame | None
+    target_catalogue: pd.DataFrame | None
+
+
+def simulate(scenario: scen.Scenario | str | Path, sets=()) -> Simulation:
+    """Run one scenario (a loaded Scenario or a YAML path) and measure it against targets."""
+    if not isinstance(scenario, scen.Scenario):
+        scenario = scen.load(scenario, sets)
+    results = engine.run(scenario)
+    ind_catalogue = ind.catalogue_for(scenario.model)
+    tgt_catalogue = tgt.catalogue_for(scenario.model)
+    indicators = ind.compute(results, ind_catalogue) if ind_catalogue is not None else None
+    targets = None
+    if tgt_catalogue is not None:
+        tgt_catalogue = tgt.with_overrides(tgt_catalogue, scenario.targets)
+        targets = tgt.evaluate(results, tgt_catalogue)
+    return Simulation(scenario, results, indicators, targets, tgt_catalogue)
+
+
+def _chart_inputs(sim: Simulation, target, lang: str):
+    """The series to draw for one target, its required path and its axis unit."""
+    yearly = ind.annual(sim.results)[target.variable].astype(float)
+    info = model_mod.info(sim.scenario.model)
+    if target.measure == "level":
+        unit = plots.UNIT_ZH.get(target.unit, target.unit) if lang == "zh" else target.unit
+        return yearly * target.scale, None, unit
+    doc_units = info.doc.set_index("Real Name")["Units"].get(target.variable, "")
+    unit = plots.UNIT_ZH.get(doc_units, doc_units) if lang == "zh" else doc_units
+    return yearly, tgt.required_path(yearly, target), unit
+
+
+def _modelled(targets: pd.DataFrame) -> pd.DataFrame:
+    return targets[targets["status"].isin(["met", "below", "above"])]
+
+
+def _title(scenario: scen.Scenario, lang: str) -> str:
+    return scenario.title.get(lang) or scenario.title.get("en") or scenario.name
+
+
+def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
+    """One chart per modelled target with every scenario's path, and an overview."""
+    first = sims[0]
+    if first.targets is None:
+        return
+    import matplotlib.pyplot as plt
+
+    words = plots.WORDS[lang]
+    panels = []
+    with plt.rc_context(plots.style()):
+        for target in first.target_catalogue.itertuples(index=False):
+            row = first.targets.set_index("id").loc[target.id]
+            if row["status"] not in ("met", "below", "above"):
+                continue
+            paths, required, unit = {}, None, ""
+            for sim in sims:
+                series, req, unit = _chart_inputs(sim, target, lang)
+                label = words["projected"] if len(sims) == 1 else _title(sim.scenario, lang)
+                paths[label] = series
+                required = required if required is not None else req
+            fig = plots.figure_for_target(target, paths, lang, unit, required)
+            plots.save(fig, folder, target.id)
+            panels.append((target, paths, required, row["status"] if len(sims) == 1 else ""))
+        title = words["overview"]
+        if len(sims) == 1:
+            title = f"{title} · {_title(first.scenario, lang)}"
+        plots.save(plots.overview(panels, lang, title), folder, "overview")
+
+
+def _manifest(sims: list[Simulation]) -> dict:
+    entries = []
+    for sim in sims:
+        info = model_mod.info(sim.scenario.model)
+        entries.append({
+            "scenario": sim.scenario.name,
+            "files": {str(p): model_mod.file_sha256(p) for p in sim.scenario.files},
+            "model": {"path": str(info.path), "sha256": info.sha256},
+            "engine": "pysd",
+            "time": sim.scenario.time,
+            "parameters": sim.scenario.resolved_constants(info),
+            "series": {k: {str(y): v for y, v in s.items()} for k, s in
+                       sim.scenario.series.items()},
+        })
+    return {"runs": entries}
+
+
+def _targets_for_output(targets: pd.DataFrame) -> pd.DataFrame:
+    return targets.round({"projected": 6, "gap": 6})
+
+
+def run(path, sets=(), out: Path | None = None, lang: str = "zh") -> Simulation:
+    """Run a scenario file and write its output folder (default outputs/<name>/)."""
+    sim = simulate(path, sets)
+    dest = Path(out) if out else Path("outputs") / sim.scenario.name
+    info = model_mod.info(sim.scenario.model)
+    with outputs.atomic_folder(dest) as tmp:
+        results = sim.results.copy()
+        outputs.write_csv(results, tmp / "results.csv")
+        tables = {"results": results}
+        if sim.indicators is not None:
+            outputs.write_csv(sim.indicators, tmp / "indicators.csv")
+            tables = {"indicators": sim.indicators, **tables}
+        if sim.targets is not None:
+            targets = _targets_for_output(sim.targets)
+            outputs.write_csv(targets, tmp / "targets.csv", index=False)
+            tables = {"targets": targets.set_index("id"), **tables}
+        outputs.write_xlsx(tables, tmp / "results.xlsx")
+        outputs.write_yaml(sim.scenario.to_dict(info), tmp / "scenario.yaml")
+        outputs.write_manifest(_manifest([sim]), tmp / "manifest.json")
+        _write_charts([sim], tmp / "charts", lang)
+    return sim
+
+
+def comparison_table(sims: list[Simulation]) -> pd.DataFrame:
+    """Targets by scenario: each target once, with each scenario's projection and status."""
+    base = sims[0].targets
+    if base is None:
+        return pd.DataFrame()
+    table = base[["id", "indicator_zh", "indicator_en", "unit", "year", "target",
+                  "comparator", "tolerance", "measure"]].copy()
+    for sim in sims:
+        t = sim.targets.set_index("id")
+        table[f"{sim.scenario.name}:projected"] = table["id"].map(t["projected"]).round(6)
+        table[f"{sim.scenario.name}:status"] = table["id"].map(t["status"])
+    return table
+
+
+def compare(paths, sets=(), out: Path | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Run several scenarios and write overlay charts and a targets-by-scenario table."""
+    sims = [simulate(p, sets) for p in paths]
+    names = [s.scenario.name for s in sims]
+    if len(set(names)) != len(names):
+        raise InputError([Problem(str(p), "name", "two scenarios share this name. "
+                                            "Give each a distinct name:.")
+                               for p, n in zip(paths, names) if names.count(n) > 1])
+    dest = Path(out) if out else Path("outputs") / "compare"
+    table = comparison_table(sims)
+    with outputs.atomic_folder(dest) as tmp:
+        if not table.empty:
+            outputs.write_csv(table, tmp / "targets_by_scenario.csv", index=False)
+        frames = [s.indicators.assign(scenario=s.scenario.name).reset_index()
+                  for s in sims if s.indicators is not None]
+        tables = {}
+        if frames:
+            long = pd.concat(frames).set_index(["scenario", "year"])
+            outputs.write_csv(long, tmp / "indicators.csv")
+            tables["indicators"] = long
+        if not table.empty:
+            tables = {"targets_by_scenario": table.set_index("id"), **tables}
+        (tmp / "scenarios").mkdir()
+        for sim in sims:
+            tables[f"results_{sim.scenario.name}"] = sim.results
+            outputs.write_yaml(sim.scenario.to_dict(model_mod.info(sim.scenario.model)),
+                               tmp / "scenarios" / f"{sim.scenario.name}.yaml")
+        outputs.write_xlsx(tables, tmp / "comparison.xlsx")
+        outputs.write_manifest(_manifest(sims), tmp / "manifest.json")
+        if all(s.targets is not None for s in sims):
+            _write_charts(sims, tmp / "charts", lang)
+    return table
