@@ -48,6 +48,10 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return fill + text if right else text + fill
 
 
+def _clip(text: str, width: int) -> str:
+    return text if _width(text) <= width else text[:width - 1] + "…"
+
+
 def _num(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
@@ -70,7 +74,7 @@ def format_targets(targets, lang: str) -> str:
         tol = f"±{t.tolerance:g}" if t.comparator == "approx" and not math.isnan(t.tolerance) \
             else ""
         status = STATUS_ZH.get(t.status, t.status) if lang == "zh" else t.status
-        rows.append((t.id, name[:22], f"{cmp_}{t.target:g}{tol} {unit}", _num(t.projected),
+        rows.append((t.id, _clip(name, 30), f"{cmp_}{t.target:g}{tol} {unit}", _num(t.projected),
                      _num(t.gap), status))
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     right = (False, False, False, True, True, False)

@@ -50,16 +50,17 @@ def _fmt(value: float) -> str:
 
 
 def target_text(target, lang: str) -> str:
-    """The target in words, e.g. '目标（2025）：≥ 6,500 家'."""
+    """The target in words, e.g. '目标 2025：≥ 6,500 家' or '目标 2025：年均增长 约 8%（±0.5）'."""
     words = WORDS[lang]
     unit = UNIT_ZH.get(target.unit, target.unit) if lang == "zh" else target.unit
+    unit = "%" if target.measure != "level" or unit.startswith("%") else f" {unit}"
     value = COMPARATOR_TEXT[lang][target.comparator].format(
-        v=_fmt(target.target), tol=_fmt(target.tolerance) if not _nan(target.tolerance) else "")
+        v=_fmt(target.target) + unit,
+        tol=_fmt(target.tolerance) if not _nan(target.tolerance) else "")
     if target.measure != "level":
         value = f"{words[target.measure]} {value}"
     sep = "：" if lang == "zh" else ": "
-    unit = unit.replace("/year", "").replace("%/年", "%")
-    return f"{words['target']} {target.year}{sep}{value} {unit}".strip()
+    return f"{words['target']} {target.year}{sep}{value}"
 
 
 def _nan(value) -> bool:

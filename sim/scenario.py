@@ -325,7 +325,7 @@ def load(path: str | Path, sets=()) -> Scenario:
     problems: list[Problem] = []
     set_values, set_problems = parse_sets(sets)
     chain = _chain(path, problems, [])
-    if problems or not chain:
+    if not chain:
         raise InputError(problems + set_problems)
     # merge, base first; every value remembers the file and line it came from
     merged = {"time": {}, "constants": {}, "series": {}, "targets": {}}
@@ -348,9 +348,9 @@ def load(path: str | Path, sets=()) -> Scenario:
     display = _display(chain[-1][0])
     if not model_path.is_file():
         where = model_where or (display, None)
-        raise InputError([Problem(where[0], "model", f"model file not found: {model_path}. "
-                                  "Give a path relative to the scenario file.", where[1])]
-                         + set_problems)
+        raise InputError(problems + [Problem(where[0], "model", f"model file not found: "
+                                             f"{model_path}. Give a path relative to the "
+                                             "scenario file.", where[1])] + set_problems)
     try:
         info = model_mod.info(model_path)
     except Exception as exc:
@@ -360,9 +360,11 @@ def load(path: str | Path, sets=()) -> Scenario:
         name=own.get("name", chain[-1][0].stem), path=chain[-1][0],
         files=[f for f, _ in chain], model=model_path,
         title=own.get("title", {}), description=own.get("description", {}))
-    _validate_against_model(scenario, merged, set_values, info, problems)
     problems.extend(set_problems)
+    _validate_against_model(scenario, merged, set_values, info, problems)
     if problems:
+        order = {str(f): i for i, f in enumerate(_display(f) for f, _ in chain)}
+        problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
         raise InputError(problems)
     return scenario
 

@@ -47,5 +47,8 @@ def run(scenario: Scenario) -> pd.DataFrame:
         warnings.simplefilter("ignore")
         results = model.run(**kwargs)
     results.index = results.index.astype(float)
+    # constants come back as int or float depending on how they were set: make them agree
+    numeric = [c for c in results.columns if pd.api.types.is_numeric_dtype(results[c])]
+    results[numeric] = results[numeric].astype(float)
     results.index.name = "time"
     return results

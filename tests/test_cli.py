@@ -1,0 +1,132 @@
+"""The command line, end to end: outputs, exact error messages and exit codes."""
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import main
+
+from .conftest import MODEL, SCENARIOS
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, [str(a) for a in args])
+
+
+def test_run_writes_every_output(cli, tmp_path):
+    result = cli("run", SCENARIOS / "baseline.yaml")
+    assert result.exit_code == 0, result.output
+    assert "high_tech_enterprises" in result.output and "输出: outputs/baseline" in result.output
+    out = tmp_path / "outputs" / "baseline"
+    names = {p.name for p in out.iterdir()}
+    assert names == {"indicators.csv", "results.csv", "targets.csv", "results.xlsx",
+                     "manifest.json", "scenario.yaml", "charts"}
+    indicators = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")
+    assert indicators.columns[0] == "year"
+    assert indicators.loc[0, "services_va"] == pytest.approx(7613.59)
+    targets = pd.read_csv(out / "targets.csv", encoding="utf-8-sig")
+    assert list(targets.columns[:10]) == ["id", "indicator_zh", "indicator_en", "unit", "year",
+                                          "target", "comparator", "projected", "gap", "status"]
+    results = pd.read_csv(out / "results.csv", encoding="utf-8-sig")
+    assert results.columns[0] == "time" and "services va real" in results.columns
+    assert set(pd.ExcelFile(out / "results.xlsx", engine="openpyxl").sheet_names) == {"indicators", "targets",
+                                                                   "results"}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    run = manifest["runs"][0]
+    assert run["parameters"]["initial services va"] == 7613.59
+    assert len(run["model"]["sha256"]) == 64
+    charts = {p.name for p in (out / "charts").iterdir()}
+    assert {"overview.png", "overview.svg", "sei_va_growth.png", "finance_va.svg"} <= charts
+    assert len(charts) == 2 * 14
+
+
+def test_two_runs_give_identical_csv_and_the_saved_scenario_reruns(cli, tmp_path):
+    assert cli("run", SCENARIOS / "downside.yaml", "--out", "a", "--lang", "en").exit_code == 0
+    saved = tmp_path / "a" / "scenario.yaml"
+    assert cli("run", saved, "--out", "b", "--lang", "en").exit_code == 0
+    for name in ("indicators.csv", "results.csv", "targets.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_set_overrides_the_scenario(cli, tmp_path):
+    result = cli("run", SCENARIOS / "baseline.yaml", "--out", "o", "--set",
+                 "innovation loop strength=0", "--set", "sei_real_growth=0.1")
+    assert result.exit_code == 0, result.output
+    ind = pd.read_csv(tmp_path / "o" / "indicators.csv", encoding="utf-8-sig")
+    assert ind["sei_va_growth"].iloc[1:].tolist() == pytest.approx([10.0] * 5, abs=1e-9)
+
+
+def test_bad_scenario_exits_1_with_one_line_and_writes_nothing(cli, tmp_path):
+    (tmp_path / "bad.yaml").write_text(f"model: {MODEL}\nconstants:\n  sei real growht: 0.1\n",
+                                       encoding="utf-8")
+    result = cli("run", "bad.yaml")
+    assert result.exit_code == 1
+    assert result.output == ("Error: bad.yaml:3: constants.sei real growht | unknown parameter. "
+                             "Did you mean 'sei real growth'? Run 'sim params' for the list.\n")
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_out_of_range_value(cli, tmp_path):
+    (tmp_path / "r.yaml").write_text(f"model: {MODEL}\nconstants:\n  hte exit rate: 1.5\n",
+                                     encoding="utf-8")
+    result = cli("validate", "r.yaml")
+    assert result.exit_code == 1
+    assert result.output == ("Error: r.yaml:3: constants.hte exit rate | 1.5 is outside the "
+                             "model's range [0, 1] for 'hte exit rate' (1/Year). Choose a value "
+                             "inside it.\n")
+
+
+def test_missing_scenario_file(cli):
+    result = cli("run", "nowhere.yaml")
+    assert (result.exit_code, result.output) == (
+        1, "Error: nowhere.yaml: file not found. Check the path.\n")
+
+
+def test_debug_shows_the_traceback(cli):
+    result = cli("--debug", "validate", "nowhere.yaml")
+    assert result.exit_code == 1
+    assert result.exc_info[0].__name__ == "InputError"
+
+
+def test_validate_ok(cli):
+    result = cli("validate", SCENARIOS / "downside.yaml")
+    assert result.exit_code == 0
+    assert result.output.endswith(": ok (0 constants, 8 series, model qingdao_fyp.mdl)\n")
+
+
+def test_params_json_lists_values_units_ranges(cli):
+    result = cli("params", "--json")
+    assert result.exit_code == 0
+    rows = {r["name"]: r for r in json.loads(result.output)}
+    assert rows["initial high tech enterprises"]["value"] == 4396
+    assert rows["sei real growth"]["unit"] == "1/Year"
+    assert (rows["sei real growth"]["min"], rows["sei real growth"]["max"]) == (-0.2, 0.3)
+
+
+def test_params_table(cli):
+    result = cli("params")
+    assert result.exit_code == 0
+    assert "sei real growth = 0.08 [-0.2, 0.3] 1/Year" in result.output
+
+
+def test_compare_writes_table_and_overlay_charts(cli, tmp_path):
+    result = cli("compare", SCENARIOS / "baseline.yaml", SCENARIOS / "downside.yaml",
+                 "--lang", "en")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "outputs" / "compare"
+    table = pd.read_csv(out / "targets_by_scenario.csv", encoding="utf-8-sig")
+    assert {"baseline:projected", "downside:projected"} <= set(table.columns)
+    assert (out / "charts" / "overview.svg").is_file()
+    assert {p.name for p in (out / "scenarios").iterdir()} == {"baseline.yaml",
+                                                                "downside.yaml"}
+
+
+def test_compare_rejects_two_scenarios_with_one_name(cli):
+    result = cli("compare", SCENARIOS / "baseline.yaml", SCENARIOS / "baseline.yaml")
+    assert result.exit_code == 1
+    assert "two scenarios share this name" in result.output

@@ -1,0 +1,50 @@
+"""End-to-end runs through the library: what a notebook gets back."""
+
+import pytest
+
+from sim import runner
+
+from .conftest import SCENARIOS
+
+
+def test_simulate_returns_pandas_objects():
+    sim = runner.simulate(SCENARIOS / "baseline.yaml")
+    assert sim.results.index.name == "time"
+    assert sim.indicators.loc[2020, "services_va"] == pytest.approx(7613.59)
+    assert sim.indicators.loc[2020, "gdp_nominal"] == pytest.approx(12400.56)
+    assert set(sim.targets["status"]) <= {"met", "below", "above", "tracked"}
+
+
+def test_the_plan_path_meets_every_modelled_target():
+    """plan_path.yaml sets each rate to what its target implies from the plan's numbers."""
+    targets = runner.simulate(SCENARIOS / "plan_path.yaml").targets
+    modelled = targets[targets["status"] != "tracked"]
+    assert len(modelled) == 13
+    assert (modelled["status"] == "met").all(), modelled[["id", "projected", "status"]]
+    assert modelled["gap"].abs().max() < 0.05
+
+
+def test_the_downside_is_below_the_baseline_from_2022():
+    base = runner.simulate(SCENARIOS / "baseline.yaml").indicators
+    down = runner.simulate(SCENARIOS / "downside.yaml").indicators
+    assert down.loc[2021, "gdp_real"] == pytest.approx(base.loc[2021, "gdp_real"])
+    assert down.loc[2022, "gdp_real"] < base.loc[2022, "gdp_real"]
+    assert down.loc[2025, "services_va"] < base.loc[2025, "services_va"]
+
+
+def test_changing_the_reading_of_the_tech_contract_target(write_scenario):
+    from .conftest import MODEL
+
+    path = write_scenario(model=str(MODEL), targets={"tech_contract_turnover_growth": {
+        "measure": "cumulative_growth"}}, constants={"tech contract turnover growth": 0.1})
+    row = runner.simulate(path).targets.set_index("id").loc["tech_contract_turnover_growth"]
+    assert row["projected"] == pytest.approx((1.1 ** 5 - 1) * 100)
+    assert row["status"] == "met"
+
+
+def test_compare_table_has_one_column_pair_per_scenario(tmp_path):
+    table = runner.compare([SCENARIOS / "baseline.yaml", SCENARIOS / "upside.yaml"],
+                           out=tmp_path / "cmp")
+    assert "baseline:projected" in table.columns and "upside:status" in table.columns
+    hte = table.set_index("id").loc["high_tech_enterprises"]
+    assert hte["upside:projected"] > hte["baseline:projected"]
