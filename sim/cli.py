@@ -10,11 +10,10 @@ from pathlib import Path
 
 import click
 
-from . import model as model_mod
-from . import runner
-from . import scenario as scen
 from .errors import SimError
-from .targets import STATUS_ZH
+
+# The library is imported inside each command, so that `sim --help` answers at once.
+DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "qingdao_fyp.mdl"
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of chart labels and printed tables.")
@@ -33,10 +32,6 @@ class SimGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             raise click.ClickException(str(exc)) from None
-
-
-class _Exception(click.ClickException):
-    pass
 
 
 def _width(text: str) -> int:
@@ -60,6 +55,8 @@ def _num(value: float) -> str:
 
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
+    from .targets import STATUS_ZH as ZH_STATUS
+
     rows = [("id", "指标" if lang == "zh" else "indicator", "目标" if lang == "zh" else "target",
              "预测" if lang == "zh" else "projected", "差距" if lang == "zh" else "gap",
              "状态" if lang == "zh" else "status")]
@@ -73,7 +70,7 @@ def format_targets(targets, lang: str) -> str:
         cmp_ = {"approx": "≈", "at_least": "≥", "reach": "≥"}[t.comparator]
         tol = f"±{t.tolerance:g}" if t.comparator == "approx" and not math.isnan(t.tolerance) \
             else ""
-        status = STATUS_ZH.get(t.status, t.status) if lang == "zh" else t.status
+        status = ZH_STATUS.get(t.status, t.status) if lang == "zh" else t.status
         rows.append((t.id, _clip(name, 30), f"{cmp_}{t.target:g}{tol} {unit}", _num(t.projected),
                      _num(t.gap), status))
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -101,6 +98,8 @@ def main(ctx, debug):
 @LANG
 def run(scenario_file, out, sets, lang):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
+    from . import runner
+
     sim = runner.run(scenario_file, sets=sets, out=out, lang=lang)
     dest = out or Path("outputs") / sim.scenario.name
     if sim.targets is not None:
@@ -120,6 +119,8 @@ def run(scenario_file, out, sets, lang):
 @LANG
 def compare(scenario_files, out, sets, lang):
     """Run several scenarios and compare their targets side by side."""
+    from . import runner
+
     table = runner.compare(scenario_files, sets=sets, out=out, lang=lang)
     if not table.empty:
         shown = table[table[table.columns[-1]] != "tracked"]
@@ -130,10 +131,12 @@ def compare(scenario_files, out, sets, lang):
 
 @main.command()
 @click.option("--model", "model_path", type=click.Path(path_type=Path),
-              default=model_mod.DEFAULT_MODEL, show_default=True, help="Vensim model file.")
+              default=DEFAULT_MODEL, show_default=True, help="Vensim model file.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def params(model_path, as_json):
     """List every tunable parameter with value, unit, range and description."""
+    from . import model as model_mod
+
     table = model_mod.info(model_path).table()
     if as_json:
         click.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
@@ -149,6 +152,8 @@ def params(model_path, as_json):
 @SET
 def validate(scenario_file, sets):
     """Check SCENARIO (and the files it extends) without running it."""
+    from . import scenario as scen
+
     s = scen.load(scenario_file, sets)
     click.echo(f"{scenario_file}: ok ({len(s.constants)} constants, {len(s.series)} series, "
                f"model {s.model.name})")

@@ -71,28 +71,24 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
     first = sims[0]
     if first.targets is None:
         return
-    import matplotlib.pyplot as plt
-
     words = plots.WORDS[lang]
+    status = first.targets.set_index("id")["status"]
     panels = []
-    with plt.rc_context(plots.style()):
-        for target in first.target_catalogue.itertuples(index=False):
-            row = first.targets.set_index("id").loc[target.id]
-            if row["status"] not in ("met", "below", "above"):
-                continue
-            paths, required, unit = {}, None, ""
-            for sim in sims:
-                series, req, unit = _chart_inputs(sim, target, lang)
-                label = words["projected"] if len(sims) == 1 else _title(sim.scenario, lang)
-                paths[label] = series
-                required = required if required is not None else req
-            fig = plots.figure_for_target(target, paths, lang, unit, required)
-            plots.save(fig, folder, target.id)
-            panels.append((target, paths, required, row["status"] if len(sims) == 1 else ""))
-        title = words["overview"]
-        if len(sims) == 1:
-            title = f"{title} · {_title(first.scenario, lang)}"
-        plots.save(plots.overview(panels, lang, title), folder, "overview")
+    for target in first.target_catalogue.itertuples(index=False):
+        if status[target.id] not in ("met", "below", "above"):
+            continue
+        paths, required, unit = {}, None, ""
+        for sim in sims:
+            series, req, unit = _chart_inputs(sim, target, lang)
+            label = words["projected"] if len(sims) == 1 else _title(sim.scenario, lang)
+            paths[label] = series
+            required = required if required is not None else req
+        panels.append(plots.Panel(target, paths, required, unit,
+                                  status[target.id] if len(sims) == 1 else ""))
+    title = words["overview"]
+    if len(sims) == 1:
+        title = f"{title} · {_title(first.scenario, lang)}"
+    plots.write_charts(panels, folder, lang, title)
 
 
 def _manifest(sims: list[Simulation]) -> dict:

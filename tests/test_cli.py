@@ -34,8 +34,8 @@ def test_run_writes_every_output(cli, tmp_path):
                                           "target", "comparator", "projected", "gap", "status"]
     results = pd.read_csv(out / "results.csv", encoding="utf-8-sig")
     assert results.columns[0] == "time" and "services va real" in results.columns
-    assert set(pd.ExcelFile(out / "results.xlsx", engine="openpyxl").sheet_names) == {"indicators", "targets",
-                                                                   "results"}
+    with pd.ExcelFile(out / "results.xlsx", engine="openpyxl") as workbook:
+        assert set(workbook.sheet_names) == {"indicators", "targets", "results"}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     run = manifest["runs"][0]
     assert run["parameters"]["initial services va"] == 7613.59
