@@ -100,14 +100,16 @@ def run(scenario_file, out, sets, lang):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
     from . import runner
 
-    sim = runner.run(scenario_file, sets=sets, out=out, lang=lang)
+    def show(sim):
+        if sim.targets is not None:
+            click.echo(format_targets(sim.targets, lang))
+            modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
+            met = int((modelled["status"] == "met").sum())
+            click.echo(("\n{met}/{n} 个建模目标达标" if lang == "zh" else
+                        "\n{met} of {n} modelled targets met").format(met=met, n=len(modelled)))
+
+    sim = runner.run(scenario_file, sets=sets, out=out, lang=lang, on_simulated=show)
     dest = out or Path("outputs") / sim.scenario.name
-    if sim.targets is not None:
-        click.echo(format_targets(sim.targets, lang))
-        modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
-        met = int((modelled["status"] == "met").sum())
-        click.echo(("\n{met}/{n} 个建模目标达标" if lang == "zh" else
-                    "\n{met} of {n} modelled targets met").format(met=met, n=len(modelled)))
     click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
 
 

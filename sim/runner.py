@@ -112,9 +112,16 @@ def _targets_for_output(targets: pd.DataFrame) -> pd.DataFrame:
     return targets.round({"projected": 6, "gap": 6})
 
 
-def run(path, sets=(), out: Path | None = None, lang: str = "zh") -> Simulation:
-    """Run a scenario file and write its output folder (default outputs/<name>/)."""
+def run(path, sets=(), out: Path | None = None, lang: str = "zh",
+        on_simulated=None) -> Simulation:
+    """Run a scenario file and write its output folder (default outputs/<name>/).
+
+    `on_simulated(sim)`, if given, is called once the results are known and before the
+    files are written, so that a caller can show them while the charts are drawn.
+    """
     sim = simulate(path, sets)
+    if on_simulated is not None:
+        on_simulated(sim)
     dest = Path(out) if out else Path("outputs") / sim.scenario.name
     info = model_mod.info(sim.scenario.model)
     with outputs.atomic_folder(dest) as tmp:
