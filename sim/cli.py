@@ -132,6 +132,38 @@ def compare(scenario_files, out, sets, lang):
 
 
 @main.command()
+@click.argument("spec_file", metavar="SPEC")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: outputs/calibration/<spec name>].")
+@LANG
+def calibrate(spec_file, out, lang):
+    """Fit the parameters named in SPEC to its observed data."""
+    from . import calibration
+
+    spec = calibration.load(spec_file)
+    dest = out or Path("outputs") / "calibration" / spec.name
+
+    live = sys.stderr.isatty()
+
+    def progress(runs, best):
+        if runs % (10 if live else 100) == 0:
+            click.echo(f"{chr(13) if live else ''}  {runs} model runs, best objective "
+                       f"{best:.6g}", nl=not live, err=True)
+
+    click.echo(f"fitting {len(spec.parameters)} parameters to {len(spec.data)} observations "
+               f"({spec.method}, {spec.starts} starts, seed {spec.seed})", err=True)
+    cal = calibration.calibrate(spec, progress=progress)
+    click.echo("", err=True)
+    calibration.write(cal, dest, lang)
+    click.echo(calibration.summary(cal))
+    click.echo(f"\n{'输出' if lang == 'zh' else 'written to'}: {dest}")
+    click.echo(f"calibrated scenario: {dest / (spec.name + '.yaml')}")
+    if not cal.converged:
+        raise SimError(f"{spec_file}: the fit did not converge ({cal.message}); its best point "
+                       f"is kept in {dest}. Raise method.max_runs or narrow the bounds.")
+
+
+@main.command()
 @click.option("--model", "model_path", type=click.Path(path_type=Path),
               default=DEFAULT_MODEL, show_default=True, help="Vensim model file.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")

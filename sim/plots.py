@@ -188,6 +188,30 @@ def write_charts(panels: list[Panel], folder: Path, lang: str, title: str) -> No
             raise RuntimeError(f"drawing charts failed in a worker (exit code {child.exitcode})")
 
 
+def fit_figure(name: str, simulated: pd.Series, observed: pd.Series, lang: str):
+    """Observed points against the simulated path of one calibrated series."""
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.13)
+    zh = lang == "zh"
+    ax.plot(simulated.index, simulated.values, color=PALETTE[0], marker="o", ms=3,
+            label="模拟" if zh else "simulated")
+    ax.plot(observed.index, observed.values, ls="none", marker="D", ms=6, color=PALETTE[1],
+            label="观测" if zh else "observed")
+    ax.set_title(name, loc="left", fontsize=11)
+    ax.set_xlabel(WORDS[lang]["year"])
+    ax.legend(fontsize=8, frameon=False)
+    ax.grid(axis="y", color="#d0d7de", lw=0.6)
+    return fig
+
+
+def write_fit_charts(panels, folder: Path, lang: str) -> None:
+    """One observed-against-simulated chart per fitted series, as PNG and SVG."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with plt.rc_context(style()):
+        for name, simulated, observed in panels:
+            save(fit_figure(name, simulated, observed, lang), folder, name.replace(" ", "_"))
+
+
 def _draw_all(jobs, folder: Path) -> None:
     with plt.rc_context(style()):
         for stem, _, make in jobs:

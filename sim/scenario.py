@@ -10,19 +10,15 @@ Every problem found in a file is collected and reported at once, one line each, 
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from . import model as model_mod
 from . import targets as targets_mod
 from .errors import InputError, Problem
+from .yamlfile import display_path, is_number, line_of, number_hint, read_yaml, suggest
 
 TOP_KEYS = ("name", "title", "description", "extends", "model", "time", "constants", "series",
             "targets")
@@ -69,83 +65,6 @@ class Scenario:
         }
 
 
-def _line(mapping, key) -> int | None:
-    try:
-        return mapping.lc.key(key)[0] + 1
-    except (AttributeError, KeyError, TypeError):
-        return None
-
-
-def _suggest(word: str, choices) -> str:
-    match = difflib.get_close_matches(str(word).lower(), [c.lower() for c in choices], n=1,
-                                      cutoff=0.6)
-    if not match:
-        return ""
-    original = {c.lower(): c for c in choices}[match[0]]
-    return f" Did you mean '{original}'?"
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
-        float(value))
-
-
-def _number_hint(value) -> str:
-    if isinstance(value, str) and value.strip().endswith("%"):
-        return f"write a fraction (e.g. {float(value.strip()[:-1]) / 100:g}), not '{value}'" \
-            if _is_float(value.strip()[:-1]) else "write a number"
-    return "write a number, e.g. 0.05"
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
-
-
-def _read(path: Path, display: str, problems: list[Problem]):
-    """Parse one YAML file, rejecting duplicate keys; None when it cannot be read."""
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(display, "", "file not found. Check the path."))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(display, "", f"cannot read the file ({exc}). "
-                                             "Save it as UTF-8 text."))
-        return None
-    try:
-        data = yaml.load(text)
-    except DuplicateKeyError as exc:
-        mark = exc.problem_mark
-        key = re.search(r'found duplicate key "([^"]*)"', str(exc))
-        problems.append(Problem(display, key.group(1) if key else "",
-                                "duplicate key. Keep one of them.",
-                                mark.line + 1 if mark else None))
-        return None
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = (exc.problem or "malformed YAML").strip()
-        problems.append(Problem(display, "", f"malformed YAML: {what}. Fix the syntax "
-                                             "(indentation, colons, quotes) on that line.",
-                                mark.line + 1 if mark else None))
-        return None
-    except YAMLError as exc:
-        problems.append(Problem(display, "", f"malformed YAML ({exc}). Fix the syntax."))
-        return None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        problems.append(Problem(display, "", "a scenario must be a mapping of keys "
-                                             "(name:, constants:, ...). See scenarios/README.md."))
-        return None
-    return data
-
-
 def _check_text(data, key, display, problems):
     value = data[key]
     if isinstance(value, str):
@@ -155,15 +74,15 @@ def _check_text(data, key, display, problems):
         for lang, text in value.items():
             if lang not in TEXT_KEYS:
                 problems.append(Problem(display, f"{key}.{lang}", "unknown language. Use zh "
-                                        f"and en.{_suggest(lang, TEXT_KEYS)}", _line(value, lang)))
+                                        f"and en.{suggest(lang, TEXT_KEYS)}", line_of(value, lang)))
             elif not isinstance(text, str):
                 problems.append(Problem(display, f"{key}.{lang}", "must be text. Quote it.",
-                                        _line(value, lang)))
+                                        line_of(value, lang)))
             else:
                 out[lang] = " ".join(text.split())
         return out
     problems.append(Problem(display, key, "must be text or a mapping with zh: and en:.",
-                            _line(data, key)))
+                            line_of(data, key)))
     return {}
 
 
@@ -173,13 +92,13 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
     for key in data:
         if key not in TOP_KEYS:
             problems.append(Problem(display, str(key), "unknown key. Allowed: "
-                                    f"{', '.join(TOP_KEYS)}.{_suggest(key, TOP_KEYS)}",
-                                    _line(data, key)))
+                                    f"{', '.join(TOP_KEYS)}.{suggest(key, TOP_KEYS)}",
+                                    line_of(data, key)))
     if "name" in data:
         if not isinstance(data["name"], str) or not NAME_RE.match(data["name"]):
             problems.append(Problem(display, "name", "must be a short name of letters, digits, "
                                     "'-', '_' or '.', used as the output folder.",
-                                    _line(data, "name")))
+                                    line_of(data, "name")))
         else:
             part["name"] = data["name"]
     for key in ("title", "description"):
@@ -189,112 +108,105 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
         if key in data:
             if not isinstance(data[key], str) or not data[key].strip():
                 problems.append(Problem(display, key, "must be a file path, relative to this "
-                                        "file.", _line(data, key)))
+                                        "file.", line_of(data, key)))
             else:
                 part[key] = (path.parent / data[key]).resolve()
     if "time" in data:
         part["time"] = {}
         if not isinstance(data["time"], dict):
             problems.append(Problem(display, "time", "must be a mapping with "
-                                    f"{', '.join(TIME_KEYS)}.", _line(data, "time")))
+                                    f"{', '.join(TIME_KEYS)}.", line_of(data, "time")))
         else:
             for key, value in data["time"].items():
                 if key not in TIME_KEYS:
                     problems.append(Problem(display, f"time.{key}", "unknown key. Allowed: "
-                                            f"{', '.join(TIME_KEYS)}.{_suggest(key, TIME_KEYS)}",
-                                            _line(data["time"], key)))
-                elif not _is_number(value):
+                                            f"{', '.join(TIME_KEYS)}.{suggest(key, TIME_KEYS)}",
+                                            line_of(data["time"], key)))
+                elif not is_number(value):
                     problems.append(Problem(display, f"time.{key}", f"must be a number of years;"
-                                            f" got {value!r}.", _line(data["time"], key)))
+                                            f" got {value!r}.", line_of(data["time"], key)))
                 else:
                     part["time"][key] = float(value)
     for key in ("constants", "series", "targets"):
         if key in data and not isinstance(data[key], dict):
             problems.append(Problem(display, key, "must be a mapping of names to values.",
-                                    _line(data, key)))
+                                    line_of(data, key)))
     constants = data.get("constants") if isinstance(data.get("constants"), dict) else {}
     part["constants"] = {}
     for name, value in constants.items():
-        if not _is_number(value):
+        if not is_number(value):
             problems.append(Problem(display, f"constants.{name}", f"must be a number; got "
-                                    f"{value!r}. {_number_hint(value).capitalize()}.",
-                                    _line(constants, name)))
+                                    f"{value!r}. {number_hint(value).capitalize()}.",
+                                    line_of(constants, name)))
         else:
-            part["constants"][str(name)] = (float(value), _line(constants, name))
+            part["constants"][str(name)] = (float(value), line_of(constants, name))
     series = data.get("series") if isinstance(data.get("series"), dict) else {}
     part["series"] = {}
     for name, by_year in series.items():
         if not isinstance(by_year, dict) or not by_year:
             problems.append(Problem(display, f"series.{name}", "must map years to values, "
-                                    "e.g. {2022: 0.03}.", _line(series, name)))
+                                    "e.g. {2022: 0.03}.", line_of(series, name)))
             continue
         values = {}
         for year, value in by_year.items():
             if not isinstance(year, int) or isinstance(year, bool):
                 problems.append(Problem(display, f"series.{name}.{year}", "a year must be a "
-                                        "whole number such as 2022.", _line(by_year, year)))
-            elif not _is_number(value):
+                                        "whole number such as 2022.", line_of(by_year, year)))
+            elif not is_number(value):
                 problems.append(Problem(display, f"series.{name}.{year}", f"must be a number; "
-                                        f"got {value!r}. {_number_hint(value).capitalize()}.",
-                                        _line(by_year, year)))
+                                        f"got {value!r}. {number_hint(value).capitalize()}.",
+                                        line_of(by_year, year)))
             else:
                 values[int(year)] = float(value)
-        part["series"][str(name)] = (values, _line(series, name))
+        part["series"][str(name)] = (values, line_of(series, name))
     targets = data.get("targets") if isinstance(data.get("targets"), dict) else {}
     part["targets"] = {}
     for tid, spec in targets.items():
         if not isinstance(spec, dict):
             problems.append(Problem(display, f"targets.{tid}", "must be a mapping with "
-                                    "tolerance: and/or measure:.", _line(targets, tid)))
+                                    "tolerance: and/or measure:.", line_of(targets, tid)))
             continue
         clean = {}
         for key, value in spec.items():
             where = f"targets.{tid}.{key}"
             if key not in TARGET_KEYS:
                 problems.append(Problem(display, where, "unknown key. Allowed: tolerance, "
-                                        f"measure.{_suggest(key, TARGET_KEYS)}", _line(spec, key)))
-            elif key == "tolerance" and (not _is_number(value) or value < 0):
+                                        f"measure.{suggest(key, TARGET_KEYS)}", line_of(spec, key)))
+            elif key == "tolerance" and (not is_number(value) or value < 0):
                 problems.append(Problem(display, where, "must be a number >= 0, in the "
-                                        "target's own unit.", _line(spec, key)))
+                                        "target's own unit.", line_of(spec, key)))
             elif key == "measure" and value not in targets_mod.MEASURES:
                 problems.append(Problem(display, where, f"must be one of "
                                         f"{', '.join(targets_mod.MEASURES)}."
-                                        f"{_suggest(value, targets_mod.MEASURES)}",
-                                        _line(spec, key)))
+                                        f"{suggest(value, targets_mod.MEASURES)}",
+                                        line_of(spec, key)))
             else:
                 clean[key] = float(value) if key == "tolerance" else str(value)
-        part["targets"][str(tid)] = (clean, _line(targets, tid))
+        part["targets"][str(tid)] = (clean, line_of(targets, tid))
     return part
 
 
 def _chain(path: Path, problems: list[Problem], seen: list[Path]) -> list[tuple[Path, dict]]:
     """The file and the files it extends, base first, each checked on its own."""
-    display = _display(path)
+    display = display_path(path)
     if path in seen:
-        cycle = " -> ".join(_display(p) for p in seen + [path])
-        problems.append(Problem(_display(seen[-1]), "extends", f"extends cycle ({cycle}). "
+        cycle = " -> ".join(display_path(p) for p in seen + [path])
+        problems.append(Problem(display_path(seen[-1]), "extends", f"extends cycle ({cycle}). "
                                 "Remove one of the 'extends:' keys."))
         return []
-    data = _read(path, display, problems)
+    data = read_yaml(path, display, problems)
     if data is None:
         return []
     part = _check_file(data, path, display, problems)
-    part["_lines"] = {k: _line(data, k) for k in data}
+    part["_lines"] = {k: line_of(data, k) for k in data}
     if "extends" in part:
         parent = part["extends"]
         if not parent.is_file():
             problems.append(Problem(display, "extends", f"file not found: {data['extends']}. "
-                                    "Give a path relative to this file.", _line(data, "extends")))
+                                    "Give a path relative to this file.", line_of(data, "extends")))
             return [(path, part)]
         return _chain(parent, problems, seen + [path]) + [(path, part)]
     return [(path, part)]
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def parse_sets(sets: list[str] | tuple[str, ...]) -> tuple[dict, list[Problem]]:
@@ -310,7 +222,7 @@ def parse_sets(sets: list[str] | tuple[str, ...]) -> tuple[dict, list[Problem]]:
             value = float(text)
         except ValueError:
             problems.append(Problem("--set", name.strip(), f"must be a number; got {text!r}. "
-                                    f"{_number_hint(text).capitalize()}."))
+                                    f"{number_hint(text).capitalize()}."))
             continue
         if not math.isfinite(value):
             problems.append(Problem("--set", name.strip(), "must be a finite number."))
@@ -332,7 +244,7 @@ def load(path: str | Path, sets=()) -> Scenario:
     model_path = model_mod.DEFAULT_MODEL
     model_where = None
     for file, part in chain:
-        disp = _display(file)
+        disp = display_path(file)
         if "model" in part:
             model_path, model_where = part["model"], (disp, part["_lines"].get("model"))
         merged["time"].update({k: (v, disp, None) for k, v in part.get("time", {}).items()})
@@ -345,7 +257,7 @@ def load(path: str | Path, sets=()) -> Scenario:
             old = merged["targets"].get(tid, ({}, disp, line))[0]
             merged["targets"][tid] = ({**old, **spec}, disp, line)
     own = chain[-1][1]
-    display = _display(chain[-1][0])
+    display = display_path(chain[-1][0])
     if not model_path.is_file():
         where = model_where or (display, None)
         raise InputError(problems + [Problem(where[0], "model", f"model file not found: "
@@ -363,8 +275,47 @@ def load(path: str | Path, sets=()) -> Scenario:
     problems.extend(set_problems)
     _validate_against_model(scenario, merged, set_values, info, problems)
     if problems:
-        order = {str(f): i for i, f in enumerate(_display(f) for f, _ in chain)}
+        order = {str(f): i for i, f in enumerate(display_path(f) for f, _ in chain)}
         problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
+        raise InputError(problems)
+    return scenario
+
+
+def with_values(base: Scenario, file: str, time: dict | None = None,
+                constants: dict | None = None, lines: dict | None = None) -> Scenario:
+    """A copy of `base` with more time settings and constants, checked against the model.
+
+    Used where another input file (a calibration spec) adds to a scenario; problems name
+    `file` and the line given in `lines` for each key.
+    """
+    lines = lines or {}
+    where = display_path(base.path)
+    merged = {
+        "time": {k: (v, file, lines.get(f"time.{k}")) for k, v in (time or {}).items()},
+        "constants": {**{k: (v, where, None) for k, v in base.constants.items()},
+                      **{k: (v, file, lines.get(f"constants.{k}"))
+                         for k, v in (constants or {}).items()}},
+        "series": {k: (dict(v), where, None) for k, v in base.series.items()},
+        "targets": {k: (dict(v), where, None) for k, v in base.targets.items()},
+    }
+    merged["time"] = {**{k: (v, where, None) for k, v in base.time.items()}, **merged["time"]}
+    scenario = Scenario(name=base.name, path=base.path, files=list(base.files),
+                        model=base.model, title=dict(base.title),
+                        description=dict(base.description))
+    problems: list[Problem] = []
+    for key, (value, src, line) in merged["time"].items():
+        if key not in TIME_KEYS or not is_number(value):
+            problems.append(Problem(src, f"time.{key}", f"must be one of {', '.join(TIME_KEYS)}"
+                                    " with a number of years.", line))
+    merged["time"] = {k: (float(v), f, ln) for k, (v, f, ln) in merged["time"].items()
+                      if k in TIME_KEYS and is_number(v)}
+    for key, (value, src, line) in list(merged["constants"].items()):
+        if not is_number(value):
+            problems.append(Problem(src, f"constants.{key}", f"must be a number; got {value!r}.",
+                                    line))
+            del merged["constants"][key]
+    _validate_against_model(scenario, merged, {}, model_mod.info(base.model), problems)
+    if problems:
         raise InputError(problems)
     return scenario
 
@@ -373,8 +324,8 @@ def _resolve_name(name, info, where, line, problems, what="constants"):
     real = info.canonical(name)
     if real is None:
         problems.append(Problem(where, f"{what}.{name}" if what else name,
-                                "unknown parameter." + (_suggest(name, info.parameters) or
-                                                        _suggest(name.replace("_", " "),
+                                "unknown parameter." + (suggest(name, info.parameters) or
+                                                        suggest(name.replace("_", " "),
                                                                  info.parameters))
                                 + " Run 'sim params' for the list.", line))
         return None
@@ -401,7 +352,7 @@ def _check_range(real, value, info, where, key, line, problems):
 def _validate_against_model(scenario, merged, set_values, info, problems):
     time = dict(info.time)
     time.update({k: v for k, (v, _, _) in merged["time"].items()})
-    where = _display(scenario.path)
+    where = display_path(scenario.path)
     if time["final"] <= time["initial"]:
         problems.append(Problem(where, "time.final", "must be after time.initial."))
     if time["step"] <= 0:
@@ -436,7 +387,7 @@ def _validate_against_model(scenario, merged, set_values, info, problems):
         if catalogue is None or tid not in set(catalogue["id"]):
             ids = [] if catalogue is None else list(catalogue["id"])
             problems.append(Problem(file, f"targets.{tid}", "unknown target id."
-                                    f"{_suggest(tid, ids)} The ids are those of the model's "
+                                    f"{suggest(tid, ids)} The ids are those of the model's "
                                     "targets.csv.", line))
         else:
             scenario.targets[tid] = spec

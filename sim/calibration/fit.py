@@ -1,0 +1,228 @@
+"""Fit model parameters to observed series, with intervals and identification warnings.
+
+The objective is the sum of squared weighted residuals, each series divided by its own
+scale (the mean absolute observed value), so that 亿元 and % series count alike. Bounded
+least squares runs from several starts (the spec's start values first, then points drawn
+from the bounds with the spec's seed), or differential evolution searches globally and
+least squares polishes its best point. 95% intervals come from the Jacobian at the
+optimum: cov = s² (JᵀJ)⁻¹ with s² the residual variance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+from scipy import stats as sps
+
+from .. import engine
+from .. import indicators as ind
+from ..scenario import with_values
+from . import stats
+from .spec import Spec
+
+CORRELATION_WARNING = 0.95
+CONDITION_WARNING = 1e8
+
+
+@dataclass
+class Calibration:
+    """Everything a fit produced, as pandas objects."""
+
+    spec: Spec
+    parameters: pd.DataFrame
+    correlation: pd.DataFrame
+    fit: pd.DataFrame
+    stats: pd.DataFrame
+    checks: pd.DataFrame
+    objective: float
+    runs: int
+    converged: bool
+    message: str
+    results: pd.DataFrame
+    warnings: list
+
+
+class Objective:
+    """Runs the model at a parameter vector and compares it with the observations."""
+
+    def __init__(self, spec: Spec, progress=None):
+        self.spec = spec
+        self.names = [p.name for p in spec.parameters]
+        self.catalogue = ind.catalogue_for(spec.scenario.model)
+        data = spec.data
+        self.series = data["indicator"].to_numpy()
+        self.years = data["year"].to_numpy()
+        self.observed = data["value"].to_numpy(dtype=float)
+        scale = data.groupby("indicator")["value"].transform(lambda v: v.abs().mean())
+        self.scale = np.where(scale.to_numpy() > 0, scale.to_numpy(), 1.0)
+        self.weight = np.array([spec.weights.get(s, 1.0) for s in self.series])
+        self.runs = 0
+        self.best = (math.inf, None)
+        self.progress = progress
+        needed = set(self.series) | {c.indicator for c in spec.checks}
+        if self.catalogue is not None:
+            rows = self.catalogue[self.catalogue["id"].isin(needed)]
+            needed = (needed - set(rows["id"])) | set(rows["variable"])
+        self.columns = sorted(needed)
+
+    def simulate(self, theta, all_columns: bool = False) -> pd.DataFrame:
+        scenario = replace(self.spec.scenario,
+                           constants={**self.spec.scenario.constants,
+                                      **dict(zip(self.names, map(float, theta), strict=True))},
+                           series={k: v for k, v in self.spec.scenario.series.items()
+                                   if k not in self.names})
+        self.runs += 1
+        return engine.run(scenario, None if all_columns else self.columns)
+
+    def values(self, results: pd.DataFrame) -> np.ndarray:
+        """The simulated value of every observation."""
+        yearly = ind.annual(results)
+        table = ind.compute(results, self.catalogue) if self.catalogue is not None else None
+        out = np.empty(len(self.series))
+        for i, (name, year) in enumerate(zip(self.series, self.years, strict=True)):
+            source = table if table is not None and name in table.columns else yearly
+            out[i] = source[name].get(year, np.nan) if name in source.columns else np.nan
+        return out
+
+    def residuals(self, theta) -> np.ndarray:
+        simulated = self.values(self.simulate(theta))
+        res = self.weight * (simulated - self.observed) / self.scale
+        res = np.where(np.isfinite(res), res, 1e3)  # a failed run is far from the data
+        total = float(res @ res)
+        if total < self.best[0]:
+            self.best = (total, np.array(theta, dtype=float))
+        if self.progress:
+            self.progress(self.runs, self.best[0])
+        return res
+
+
+def _starts(spec: Spec) -> list[np.ndarray]:
+    lower = np.array([p.lower for p in spec.parameters])
+    upper = np.array([p.upper for p in spec.parameters])
+    rng = np.random.default_rng(spec.seed)
+    points = [np.array([p.start for p in spec.parameters])]
+    points += [lower + rng.random(len(lower)) * (upper - lower) for _ in range(spec.starts - 1)]
+    return points
+
+
+def _optimise(spec: Spec, objective: Objective):
+    lower = np.array([p.lower for p in spec.parameters])
+    upper = np.array([p.upper for p in spec.parameters])
+    budget = max(10, spec.max_runs // max(1, spec.starts))
+    kwargs = dict(bounds=(lower, upper), method="trf", x_scale=upper - lower,
+                  diff_step=1e-6, xtol=1e-8, ftol=1e-8, gtol=1e-8)
+    if spec.method == "differential_evolution":
+        result = optimize.differential_evolution(
+            lambda x: float(np.sum(objective.residuals(x) ** 2)), list(zip(lower, upper,
+                                                                            strict=True)),
+            seed=spec.seed, maxiter=max(5, spec.max_runs // (15 * len(lower))), popsize=15,
+            tol=1e-8, polish=False, init="latinhypercube")
+        polished = optimize.least_squares(objective.residuals, result.x, max_nfev=budget,
+                                          **kwargs)
+        return polished, bool(result.success or polished.status > 0)
+    best = None
+    for x0 in _starts(spec):
+        if objective.runs >= spec.max_runs:
+            break
+        result = optimize.least_squares(objective.residuals, x0, max_nfev=budget, **kwargs)
+        if best is None or result.cost < best.cost:
+            best = result
+    return best, bool(best.status > 0)
+
+
+def _intervals(spec: Spec, result, n_obs: int):
+    names = [p.name for p in spec.parameters]
+    p = len(names)
+    jac = np.asarray(result.jac, dtype=float)
+    dof = n_obs - p
+    jtj = jac.T @ jac
+    warnings: list[str] = []
+    cond = np.linalg.cond(jtj) if p else 0.0
+    if dof <= 0:
+        warnings.append(f"not identified: {n_obs} observations for {p} parameters")
+        cov = np.full((p, p), np.nan)
+    else:
+        s2 = 2 * result.cost / dof
+        cov = s2 * np.linalg.pinv(jtj)
+        if not np.isfinite(cond) or cond > CONDITION_WARNING:
+            warnings.append(f"near-singular Jacobian (condition number {cond:.3g}): some "
+                            "parameters cannot be told apart by these data")
+    se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    t = sps.t.ppf(0.975, dof) if dof > 0 else math.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        corr = cov / np.outer(se, se)
+    rows = []
+    for i, prm in enumerate(spec.parameters):
+        est = float(result.x[i])
+        lo, hi = est - t * se[i], est + t * se[i]
+        notes = []
+        span = prm.upper - prm.lower
+        if not np.isfinite(se[i]) or np.linalg.norm(jac[:, i]) < 1e-10:
+            notes.append("the data do not respond to it")
+        elif lo <= prm.lower + 1e-9 * span or hi >= prm.upper - 1e-9 * span:
+            notes.append("interval reaches a bound")
+        for j, other in enumerate(names):
+            if j != i and np.isfinite(corr[i, j]) and abs(corr[i, j]) > CORRELATION_WARNING:
+                notes.append(f"correlation {corr[i, j]:+.2f} with '{other}'")
+        rows.append({"parameter": prm.name, "estimate": est, "std_error": float(se[i]),
+                     "lower95": float(lo), "upper95": float(hi), "lower_bound": prm.lower,
+                     "upper_bound": prm.upper, "start": prm.start,
+                     "warning": "; ".join(notes)})
+    parameters = pd.DataFrame(rows)
+    correlation = pd.DataFrame(corr, index=names, columns=names)
+    return parameters, correlation, warnings
+
+
+def _check_values(spec: Spec, results: pd.DataFrame, catalogue) -> pd.DataFrame:
+    yearly = ind.annual(results)
+    table = ind.compute(results, catalogue) if catalogue is not None else pd.DataFrame()
+    rows = []
+    for c in spec.checks:
+        series = table[c.indicator] if c.indicator in table.columns else yearly[c.indicator]
+        a, b = float(series.get(c.start, np.nan)), float(series.get(c.end, np.nan))
+        if c.measure == "cagr":
+            value = ((b / a) ** (1 / (c.end - c.start)) - 1) * 100
+        elif c.measure == "change_per_year":
+            value = (b - a) / (c.end - c.start)
+        else:
+            value = b
+        rows.append({"check": c.label, "indicator": c.indicator, "measure": c.measure,
+                     "from": c.start, "to": c.end, "plan": c.plan, "model": value,
+                     "difference": value - c.plan})
+    return pd.DataFrame(rows, columns=["check", "indicator", "measure", "from", "to", "plan",
+                                       "model", "difference"])
+
+
+def calibrate(spec: Spec, progress=None) -> Calibration:
+    """Fit `spec`'s parameters; never raises for a failed convergence (see `converged`)."""
+    objective = Objective(spec, progress)
+    result, converged = _optimise(spec, objective)
+    if objective.best[1] is not None and objective.best[0] < 2 * result.cost - 1e-15:
+        result.x = objective.best[1]  # keep the best point seen
+    best_results = objective.simulate(result.x, all_columns=True)
+    simulated = objective.values(best_results)
+    fit = pd.DataFrame({"series": objective.series, "year": objective.years,
+                        "observed": objective.observed, "simulated": simulated,
+                        "residual": simulated - objective.observed,
+                        "weight": objective.weight, "scale": objective.scale})
+    fit = fit.sort_values(["series", "year"]).reset_index(drop=True)
+    parameters, correlation, warnings = _intervals(spec, result, len(objective.observed))
+    message = result.message if hasattr(result, "message") else ""
+    return Calibration(
+        spec=spec, parameters=parameters, correlation=correlation, fit=fit,
+        stats=stats.table(fit), checks=_check_values(spec, best_results, objective.catalogue),
+        objective=float(2 * result.cost), runs=objective.runs, converged=converged,
+        message=str(message), results=best_results, warnings=warnings)
+
+
+def calibrated_scenario(cal: Calibration):
+    """The base scenario with the fitted values, over the base scenario's own time."""
+    from .. import scenario as scen
+
+    base = scen.load(cal.spec.base_path)
+    fitted = dict(zip(cal.parameters["parameter"], cal.parameters["estimate"], strict=True))
+    return with_values(base, str(cal.spec.path), constants=fitted)

@@ -1,0 +1,101 @@
+"""A calibration's output folder and its printed summary."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .. import model as model_mod
+from .. import outputs, plots
+from ..runner import simulate
+from .fit import Calibration, calibrated_scenario
+
+
+def scenario_yaml(cal: Calibration, folder: Path) -> dict:
+    """The calibrated scenario: extends the base and sets only the fitted parameters."""
+    spec = cal.spec
+    return {
+        "name": f"{spec.name}_calibrated",
+        "title": {"zh": f"校准情景（{spec.name}）", "en": f"Calibrated ({spec.name})"},
+        "description": {
+            "zh": f"由 {spec.path.name} 拟合得到的参数，其余沿用 {spec.base_path.name}。",
+            "en": f"Parameters fitted by {spec.path.name}; everything else as in "
+                  f"{spec.base_path.name}."},
+        "extends": os.path.relpath(spec.base_path, folder),
+        "constants": {r.parameter: float(r.estimate) for r in cal.parameters.itertuples()},
+    }
+
+
+def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
+    """Write the calibration's folder atomically; return its path."""
+    spec = cal.spec
+    dest = Path(out)
+    with outputs.atomic_folder(dest) as tmp:
+        outputs.write_csv(cal.fit, tmp / "fit.csv", index=False)
+        outputs.write_csv(cal.parameters, tmp / "parameters.csv", index=False)
+        outputs.write_csv(cal.stats, tmp / "stats.csv", index=False)
+        outputs.write_csv(cal.correlation, tmp / "correlation.csv")
+        if not cal.checks.empty:
+            outputs.write_csv(cal.checks, tmp / "checks.csv", index=False)
+        outputs.write_yaml(scenario_yaml(cal, dest.resolve()), tmp / f"{spec.name}.yaml")
+        projection = simulate(calibrated_scenario(cal))
+        if projection.targets is not None:
+            outputs.write_csv(projection.targets, tmp / "projection_targets.csv", index=False)
+        info = model_mod.info(spec.scenario.model)
+        outputs.write_manifest({
+            "calibration": spec.name,
+            "files": {str(p): model_mod.file_sha256(p)
+                      for p in [spec.path, *spec.scenario.files[:-1]]},
+            "model": {"path": str(info.path), "sha256": info.sha256},
+            "method": spec.method, "starts": spec.starts, "seed": spec.seed,
+            "objective": cal.objective, "model_runs": cal.runs, "converged": cal.converged,
+            "message": cal.message,
+            "fitted": {r.parameter: r.estimate for r in cal.parameters.itertuples()},
+        }, tmp / "manifest.json")
+        panels = [(name, _simulated_path(cal, name), group.set_index("year")["observed"])
+                  for name, group in cal.fit.groupby("series", sort=True)]
+        plots.write_fit_charts(panels, tmp / "charts", lang)
+    return dest
+
+
+def _simulated_path(cal: Calibration, name: str) -> pd.Series:
+    from .. import indicators as ind
+
+    catalogue = ind.catalogue_for(cal.spec.scenario.model)
+    if catalogue is not None and name in set(catalogue["id"]):
+        return ind.compute(cal.results, catalogue)[name].dropna()
+    return ind.annual(cal.results)[name]
+
+
+def _fmt(value: float) -> str:
+    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else \
+        f"{value:.4g}"
+
+
+def summary(cal: Calibration) -> str:
+    """Fitted values with intervals and warnings, the correlation matrix and fit statistics."""
+    lines = [f"{'converged' if cal.converged else 'DID NOT CONVERGE'}: objective "
+             f"{cal.objective:.6g} after {cal.runs} model runs ({cal.message})", "",
+             "parameter                              estimate   95% interval"]
+    for r in cal.parameters.itertuples():
+        lines.append(f"{r.parameter:38s} {r.estimate:9.5f}   [{_fmt(r.lower95)}, "
+                     f"{_fmt(r.upper95)}]" + (f"   ! {r.warning}" if r.warning else ""))
+    for w in cal.warnings:
+        lines.append(f"! {w}")
+    lines += ["", "correlation of the estimates:",
+              cal.correlation.round(2).to_string(float_format=lambda v: f"{v:+.2f}"), "",
+              "series                                 n      RMSE    MAPE%      R²   "
+              "Theil U   U_M   U_S   U_C"]
+    for r in cal.stats.itertuples():
+        lines.append(f"{r.series:38s} {r.n:2d} {_fmt(r.rmse):>9} {_fmt(r.mape):>8} "
+                     f"{_fmt(r.r2):>7} {_fmt(r.theil_u):>9} {_fmt(r.um):>5} {_fmt(r.us):>5} "
+                     f"{_fmt(r.uc):>5}")
+    if not cal.checks.empty:
+        lines += ["", "against the plan's own figures:"]
+        for r in cal.checks.itertuples():
+            lines.append(f"  {r.check}: plan {r.plan:g}, model {r.model:.2f} "
+                         f"(off by {r.difference:+.2f})")
+    return "\n".join(lines)

@@ -1,0 +1,259 @@
+"""Calibration specs (calibration/*.yaml) and their observed data, checked strictly.
+
+A spec names a base scenario, a data file in long form, the time window, initial stock
+values for an earlier start, the parameters to fit with bounds, weights per series, the
+method and a seed. Every problem is reported at once, as for scenario files.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import indicators as ind
+from .. import model as model_mod
+from .. import scenario as scen
+from ..errors import InputError, Problem
+from ..yamlfile import display_path, is_number, line_of, read_yaml, suggest
+
+KEYS = ("name", "description", "scenario", "data", "time", "initial", "parameters", "weights",
+        "method", "checks")
+METHOD_KEYS = ("name", "starts", "seed", "max_runs")
+METHODS = ("least_squares", "differential_evolution")
+CHECK_KEYS = ("label", "indicator", "measure", "from", "to", "plan")
+CHECK_MEASURES = ("cagr", "level", "change_per_year")
+
+
+@dataclass
+class FitParameter:
+    name: str
+    lower: float
+    upper: float
+    start: float
+
+
+@dataclass
+class Check:
+    """A summary figure of the plan that the fitted model should reproduce."""
+
+    label: str
+    indicator: str
+    measure: str
+    start: int
+    end: int
+    plan: float
+
+
+@dataclass
+class Spec:
+    name: str
+    path: Path
+    scenario: scen.Scenario
+    base_path: Path
+    data: pd.DataFrame
+    parameters: list[FitParameter]
+    weights: dict[str, float] = field(default_factory=dict)
+    method: str = "least_squares"
+    starts: int = 4
+    seed: int = 0
+    max_runs: int = 2000
+    description: dict = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+
+
+def load_data(path: Path, known: set[str], window: tuple[float, float]) -> pd.DataFrame:
+    """Observed series (year, indicator, value[, unit, source]) within the time window."""
+    shown = display_path(path)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+            header = rows[0].keys() if rows else csv.DictReader(open(path)).fieldnames or []
+    except FileNotFoundError:
+        raise InputError([Problem(shown, "", "data file not found. Check the spec's data: "
+                                             "path.")]) from None
+    problems: list[Problem] = []
+    missing = [c for c in ("year", "indicator", "value") if c not in header]
+    if missing:
+        raise InputError([Problem(shown, "", f"missing column(s) {', '.join(missing)}. The "
+                                             "header must be year,indicator,value[,unit,source].")])
+    seen: dict[tuple, int] = {}
+    records = []
+    for number, row in enumerate(rows, start=2):
+        year_text, name, value_text = (row["year"] or "").strip(), (row["indicator"] or ""
+                                                                     ).strip(), row["value"]
+        try:
+            year = int(year_text)
+        except ValueError:
+            problems.append(Problem(shown, "year", f"year missing or not a whole number "
+                                    f"({year_text!r}). Give the calendar year, e.g. 2021.", number))
+            continue
+        try:
+            value = float((value_text or "").strip())
+            if not math.isfinite(value):
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(shown, "value", f"not a number ({value_text!r}) for {name} "
+                                    f"{year}. Write the figure in the indicator's unit.", number))
+            continue
+        if name not in known:
+            problems.append(Problem(shown, "indicator", f"unknown indicator {name!r}."
+                                    f"{suggest(name, sorted(known))} Use a plan indicator id "
+                                    "(models/indicators.csv) or a model variable name.", number))
+            continue
+        if (year, name) in seen:
+            problems.append(Problem(shown, "", f"duplicate row for {name} {year} (also line "
+                                    f"{seen[(year, name)]}). Keep one.", number))
+            continue
+        seen[(year, name)] = number
+        records.append({"year": year, "indicator": name, "value": value,
+                        "unit": row.get("unit", ""), "source": row.get("source", ""),
+                        "line": number})
+    if problems:
+        raise InputError(problems)
+    data = pd.DataFrame(records, columns=["year", "indicator", "value", "unit", "source",
+                                          "line"])
+    inside = data[(data["year"] > window[0]) & (data["year"] <= window[1])]
+    if inside.empty:
+        raise InputError([Problem(shown, "", f"no observations in the time window "
+                                             f"({window[0]:g}, {window[1]:g}]. Widen time: or "
+                                             "add data.")])
+    return inside.reset_index(drop=True)
+
+
+def load(path: str | Path) -> Spec:
+    """Read and check a calibration spec; raise InputError listing every problem."""
+    path = Path(path)
+    shown = display_path(path)
+    problems: list[Problem] = []
+    data = read_yaml(path, shown, problems)
+    if data is None:
+        raise InputError(problems)
+    path = path.resolve()
+    for key in data:
+        if key not in KEYS:
+            problems.append(Problem(shown, str(key), f"unknown key. Allowed: {', '.join(KEYS)}."
+                                    f"{suggest(key, KEYS)}", line_of(data, key)))
+    for key in ("scenario", "data", "parameters"):
+        if key not in data:
+            problems.append(Problem(shown, key, "missing. See calibration/README.md."))
+    if problems:
+        raise InputError(problems)
+    base_path = (path.parent / str(data["scenario"])).resolve()
+    base = scen.load(base_path)
+    time = data.get("time") if isinstance(data.get("time"), dict) else {}
+    initial = data.get("initial") if isinstance(data.get("initial"), dict) else {}
+    lines = {**{f"time.{k}": line_of(time, k) for k in time},
+             **{f"constants.{k}": line_of(initial, k) for k in initial}}
+    try:
+        scenario = scen.with_values(base, shown, dict(time), dict(initial), lines)
+    except InputError as exc:
+        raise InputError([Problem(p.file, p.key.replace("constants.", "initial."), p.message,
+                                  p.line) for p in exc.problems]) from None
+    info = model_mod.info(scenario.model)
+    parameters = _parameters(data, info, shown, problems)
+    method = data.get("method") or {}
+    if not isinstance(method, dict):
+        problems.append(Problem(shown, "method", "must be a mapping with name, starts, seed.",
+                                line_of(data, "method")))
+        method = {}
+    for key, value in method.items():
+        where, line = f"method.{key}", line_of(method, key)
+        if key not in METHOD_KEYS:
+            problems.append(Problem(shown, where, f"unknown key. Allowed: "
+                                    f"{', '.join(METHOD_KEYS)}.{suggest(key, METHOD_KEYS)}", line))
+        elif key == "name" and value not in METHODS:
+            problems.append(Problem(shown, where, f"must be one of {', '.join(METHODS)}."
+                                    f"{suggest(str(value), METHODS)}", line))
+        elif key != "name" and (not isinstance(value, int) or isinstance(value, bool)
+                                or value < (0 if key == "seed" else 1)):
+            problems.append(Problem(shown, where, "must be a whole number"
+                                    + (" >= 0." if key == "seed" else " >= 1."), line))
+    catalogue = ind.catalogue_for(scenario.model)
+    known = set(info.variables) | (set(catalogue["id"]) if catalogue is not None else set())
+    weights = {}
+    for name, value in (data.get("weights") or {}).items():
+        if name not in known:
+            problems.append(Problem(shown, f"weights.{name}", f"unknown series.{suggest(name, known)}",
+                                    line_of(data["weights"], name)))
+        elif not is_number(value) or value < 0:
+            problems.append(Problem(shown, f"weights.{name}", "must be a number >= 0.",
+                                    line_of(data["weights"], name)))
+        else:
+            weights[name] = float(value)
+    checks = _checks(data, known, shown, problems)
+    if problems:
+        raise InputError(problems)
+    observed = load_data((path.parent / str(data["data"])).resolve(), known,
+                         (scenario.time["initial"], scenario.time["final"]))
+    desc = data.get("description") or {}
+    return Spec(name=str(data.get("name") or path.stem), path=path, scenario=scenario,
+                base_path=base_path, data=observed, parameters=parameters, weights=weights,
+                method=method.get("name", "least_squares"), starts=method.get("starts", 4),
+                seed=method.get("seed", 0), max_runs=method.get("max_runs", 2000),
+                description=desc if isinstance(desc, dict) else {"en": str(desc)},
+                checks=checks)
+
+
+def _parameters(data, info, shown, problems) -> list[FitParameter]:
+    raw = data.get("parameters")
+    if not isinstance(raw, dict) or not raw:
+        problems.append(Problem(shown, "parameters", "list at least one parameter to fit, "
+                                "each with bounds: [lower, upper].", line_of(data, "parameters")))
+        return []
+    out = []
+    for name, spec in raw.items():
+        where, line = f"parameters.{name}", line_of(raw, name)
+        real = info.canonical(name)
+        if real not in info.parameters:
+            problems.append(Problem(shown, where, "unknown parameter."
+                                    f"{suggest(name, info.parameters)} Run 'sim params'.", line))
+            continue
+        spec = spec if isinstance(spec, dict) else {}
+        bounds = spec.get("bounds")
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(map(is_number, bounds))
+                and bounds[0] < bounds[1]):
+            problems.append(Problem(shown, where, "needs bounds: [lower, upper] with lower < "
+                                    "upper.", line))
+            continue
+        p = info.parameters[real]
+        if (p.minimum is not None and bounds[0] < p.minimum) or (p.maximum is not None
+                                                                 and bounds[1] > p.maximum):
+            lo = "-inf" if p.minimum is None else f"{p.minimum:g}"
+            hi = "inf" if p.maximum is None else f"{p.maximum:g}"
+            problems.append(Problem(shown, where, f"bounds [{bounds[0]:g}, {bounds[1]:g}] "
+                                    f"reach outside the model's range [{lo}, {hi}]. Narrow "
+                                    "them.", line))
+            continue
+        unknown = set(spec) - {"bounds", "start"}
+        if unknown:
+            problems.append(Problem(shown, f"{where}.{sorted(unknown)[0]}", "unknown key. "
+                                    "Allowed: bounds, start.", line))
+            continue
+        start = spec.get("start", p.value)
+        if not is_number(start) or not bounds[0] <= start <= bounds[1]:
+            problems.append(Problem(shown, f"{where}.start", "must be a number within the "
+                                    "bounds.", line))
+            continue
+        out.append(FitParameter(real, float(bounds[0]), float(bounds[1]), float(start)))
+    return out
+
+
+def _checks(data, known, shown, problems) -> list[Check]:
+    out = []
+    for i, item in enumerate(data.get("checks") or []):
+        where = f"checks[{i}]"
+        if not isinstance(item, dict) or set(item) - set(CHECK_KEYS) or \
+                set(CHECK_KEYS) - set(item):
+            problems.append(Problem(shown, where, f"needs exactly {', '.join(CHECK_KEYS)}."))
+            continue
+        if item["indicator"] not in known or item["measure"] not in CHECK_MEASURES:
+            problems.append(Problem(shown, where, f"indicator must be a series name and "
+                                    f"measure one of {', '.join(CHECK_MEASURES)}."))
+            continue
+        out.append(Check(str(item["label"]), item["indicator"], item["measure"],
+                         int(item["from"]), int(item["to"]), float(item["plan"])))
+    return out
