@@ -46,6 +46,10 @@ class Calibration:
     warnings: list
 
 
+class BudgetExhausted(Exception):
+    """The spec's max_runs model runs are spent."""
+
+
 class Objective:
     """Runs the model at a parameter vector and compares it with the observations."""
 
@@ -61,6 +65,7 @@ class Objective:
         self.scale = np.where(scale.to_numpy() > 0, scale.to_numpy(), 1.0)
         self.weight = np.array([spec.weights.get(s, 1.0) for s in self.series])
         self.runs = 0
+        self.limit: int | None = spec.max_runs
         self.best = (math.inf, None)
         self.progress = progress
         needed = set(self.series) | {c.indicator for c in spec.checks}
@@ -89,6 +94,8 @@ class Objective:
         return out
 
     def residuals(self, theta) -> np.ndarray:
+        if self.limit is not None and self.runs >= self.limit:
+            raise BudgetExhausted
         simulated = self.values(self.simulate(theta))
         res = self.weight * (simulated - self.observed) / self.scale
         res = np.where(np.isfinite(res), res, 1e3)  # a failed run is far from the data
@@ -110,34 +117,57 @@ def _starts(spec: Spec) -> list[np.ndarray]:
 
 
 def _optimise(spec: Spec, objective: Objective):
+    """The best result found and whether the optimiser converged within max_runs."""
     lower = np.array([p.lower for p in spec.parameters])
     upper = np.array([p.upper for p in spec.parameters])
-    budget = max(10, spec.max_runs // max(1, spec.starts))
     kwargs = dict(bounds=(lower, upper), method="trf", x_scale=upper - lower,
                   diff_step=1e-6, xtol=1e-8, ftol=1e-8, gtol=1e-8)
-    if spec.method == "differential_evolution":
-        result = optimize.differential_evolution(
-            lambda x: float(np.sum(objective.residuals(x) ** 2)), list(zip(lower, upper,
-                                                                            strict=True)),
-            seed=spec.seed, maxiter=max(5, spec.max_runs // (15 * len(lower))), popsize=15,
-            tol=1e-8, polish=False, init="latinhypercube")
-        polished = optimize.least_squares(objective.residuals, result.x, max_nfev=budget,
-                                          **kwargs)
-        return polished, bool(result.success or polished.status > 0)
-    best = None
-    for x0 in _starts(spec):
-        if objective.runs >= spec.max_runs:
-            break
-        result = optimize.least_squares(objective.residuals, x0, max_nfev=budget, **kwargs)
-        if best is None or result.cost < best.cost:
-            best = result
-    return best, bool(best.status > 0)
+    best, converged = None, False
+    try:
+        if spec.method == "differential_evolution":
+            found = optimize.differential_evolution(
+                lambda x: float(np.sum(objective.residuals(x) ** 2)),
+                list(zip(lower, upper, strict=True)), seed=spec.seed,
+                maxiter=max(2, int(0.7 * spec.max_runs) // (15 * len(lower)) - 1), popsize=15,
+                tol=1e-8,
+                polish=False, init="latinhypercube")
+            best = optimize.least_squares(objective.residuals, found.x, **kwargs)
+            converged = bool(found.success or best.status > 0)
+        else:
+            for x0 in _starts(spec):
+                result = optimize.least_squares(objective.residuals, x0, **kwargs)
+                if best is None or result.cost < best.cost:
+                    best = result
+            converged = bool(best.status > 0)
+    except BudgetExhausted:
+        best = optimize.OptimizeResult(
+            x=objective.best[1], cost=objective.best[0] / 2, status=0,
+            message=f"stopped after max_runs = {spec.max_runs} model runs")
+        converged = False
+    return best, converged
 
 
-def _intervals(spec: Spec, result, n_obs: int):
+def jacobian(objective: "Objective", x: np.ndarray, spec: Spec) -> np.ndarray:
+    """Forward differences of the residuals at `x`, stepping inward from any bound.
+
+    The optimiser's own Jacobian is scaled down for parameters at a bound, which would hide
+    how the data respond to them; this one is not.
+    """
+    base = objective.residuals(x)
+    columns = []
+    for i, prm in enumerate(spec.parameters):
+        h = 1e-5 * (prm.upper - prm.lower)
+        if x[i] + h > prm.upper:
+            h = -h
+        shifted = np.array(x, dtype=float)
+        shifted[i] += h
+        columns.append((objective.residuals(shifted) - base) / h)
+    return np.column_stack(columns) if columns else np.empty((len(base), 0))
+
+
+def _intervals(spec: Spec, result, jac: np.ndarray, n_obs: int):
     names = [p.name for p in spec.parameters]
     p = len(names)
-    jac = np.asarray(result.jac, dtype=float)
     dof = n_obs - p
     jtj = jac.T @ jac
     warnings: list[str] = []
@@ -163,7 +193,9 @@ def _intervals(spec: Spec, result, n_obs: int):
         span = prm.upper - prm.lower
         if not np.isfinite(se[i]) or np.linalg.norm(jac[:, i]) < 1e-10:
             notes.append("the data do not respond to it")
-        elif lo <= prm.lower + 1e-9 * span or hi >= prm.upper - 1e-9 * span:
+        elif min(est - prm.lower, prm.upper - est) <= 1e-6 * span:
+            notes.append("estimate at a bound")
+        elif lo <= prm.lower or hi >= prm.upper:
             notes.append("interval reaches a bound")
         for j, other in enumerate(names):
             if j != i and np.isfinite(corr[i, j]) and abs(corr[i, j]) > CORRELATION_WARNING:
@@ -201,8 +233,9 @@ def calibrate(spec: Spec, progress=None) -> Calibration:
     """Fit `spec`'s parameters; never raises for a failed convergence (see `converged`)."""
     objective = Objective(spec, progress)
     result, converged = _optimise(spec, objective)
-    if objective.best[1] is not None and objective.best[0] < 2 * result.cost - 1e-15:
-        result.x = objective.best[1]  # keep the best point seen
+    if objective.best[0] < 2 * result.cost - 1e-15:
+        result.x, result.cost = objective.best[1], objective.best[0] / 2  # best point seen
+    objective.limit = None  # the runs below measure the fit, they do not search
     best_results = objective.simulate(result.x, all_columns=True)
     simulated = objective.values(best_results)
     fit = pd.DataFrame({"series": objective.series, "year": objective.years,
@@ -210,7 +243,8 @@ def calibrate(spec: Spec, progress=None) -> Calibration:
                         "residual": simulated - objective.observed,
                         "weight": objective.weight, "scale": objective.scale})
     fit = fit.sort_values(["series", "year"]).reset_index(drop=True)
-    parameters, correlation, warnings = _intervals(spec, result, len(objective.observed))
+    jac = jacobian(objective, np.asarray(result.x, dtype=float), spec)
+    parameters, correlation, warnings = _intervals(spec, result, jac, len(objective.observed))
     message = result.message if hasattr(result, "message") else ""
     return Calibration(
         spec=spec, parameters=parameters, correlation=correlation, fit=fit,
