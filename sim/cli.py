@@ -17,6 +17,10 @@ DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "qingdao_fyp
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of chart labels and printed tables.")
+ENGINE = click.option("--engine", "engine_name", type=click.Choice(["batch", "pysd"]),
+                      default="batch", show_default=True,
+                      help="batch: numpy, same results as PySD; models it does not support "
+                           "run with PySD. pysd: always PySD.")
 SET = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                    help="Override a model constant for this run (repeatable); wins over the "
                         "scenario files.")
@@ -96,11 +100,14 @@ def main(ctx, debug):
               help="Output folder [default: outputs/<scenario name>].")
 @SET
 @LANG
-def run(scenario_file, out, sets, lang):
+@ENGINE
+def run(scenario_file, out, sets, lang, engine_name):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
     from . import runner
 
     def show(sim):
+        if sim.notice:
+            click.echo(f"note: {sim.notice}", err=True)
         if sim.targets is not None:
             click.echo(format_targets(sim.targets, lang))
             modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
@@ -108,7 +115,8 @@ def run(scenario_file, out, sets, lang):
             click.echo(("\n{met}/{n} 个建模目标达标" if lang == "zh" else
                         "\n{met} of {n} modelled targets met").format(met=met, n=len(modelled)))
 
-    sim = runner.run(scenario_file, sets=sets, out=out, lang=lang, on_simulated=show)
+    sim = runner.run(scenario_file, sets=sets, out=out, lang=lang, on_simulated=show,
+                     engine_name=engine_name)
     dest = out or Path("outputs") / sim.scenario.name
     click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
 
@@ -119,11 +127,17 @@ def run(scenario_file, out, sets, lang):
               help="Output folder [default: outputs/compare].")
 @SET
 @LANG
-def compare(scenario_files, out, sets, lang):
+@ENGINE
+def compare(scenario_files, out, sets, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
     from . import runner
 
-    table = runner.compare(scenario_files, sets=sets, out=out, lang=lang)
+    def notice(sim):
+        if sim.notice:
+            click.echo(f"note: {sim.notice}", err=True)
+
+    table = runner.compare(scenario_files, sets=sets, out=out, lang=lang,
+                           engine_name=engine_name, on_simulated=notice)
     if not table.empty:
         shown = table[table[table.columns[-1]] != "tracked"]
         cols = ["id"] + [c for c in table.columns if c.endswith(":projected")]

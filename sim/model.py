@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import pickle
 import shutil
 import tempfile
 import warnings
@@ -162,13 +163,32 @@ def _isnan(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def cached_object(mdl: Path, sha: str, name: str, build):
+    """An object derived from `mdl`, pickled in the model's cache folder so that later
+    processes skip PySD (and its import) entirely; rebuilt when missing or unreadable."""
+    folder = cache_dir() / f"{Path(mdl).stem}-{sha[:16]}"
+    path = folder / f"{name}.pickle"
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    obj = build()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp-{os.getpid()}")
+    with open(tmp, "wb") as f:
+        pickle.dump(obj, f)
+    tmp.replace(path)
+    return obj
+
+
 @lru_cache(maxsize=8)
 def _info_cached(path: str, sha: str) -> ModelInfo:
-    return ModelInfo(Path(path))
+    return cached_object(Path(path), sha, "info", lambda: ModelInfo(Path(path)))
 
 
 def info(mdl: Path) -> ModelInfo:
-    """The catalogue of `mdl`, cached per file content within a process."""
+    """The catalogue of `mdl`, cached per file content (on disk and within a process)."""
     path = Path(mdl).resolve()
     if not path.is_file():
         raise SimError(f"{mdl}: model file not found. Check the scenario's 'model:' path.")

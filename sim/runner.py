@@ -29,13 +29,16 @@ class Simulation:
     indicators: pd.DataFrame | None
     targets: pd.DataFrame | None
     target_catalogue: pd.DataFrame | None
+    engine: str = "batch"
+    notice: str | None = None
 
 
-def simulate(scenario: scen.Scenario | str | Path, sets=()) -> Simulation:
+def simulate(scenario: scen.Scenario | str | Path, sets=(), engine_name: str = "batch"
+             ) -> Simulation:
     """Run one scenario (a loaded Scenario or a YAML path) and measure it against targets."""
     if not isinstance(scenario, scen.Scenario):
         scenario = scen.load(scenario, sets)
-    results = engine.run(scenario)
+    results, used, notice = engine.run_with(scenario, engine=engine_name)
     ind_catalogue = ind.catalogue_for(scenario.model)
     tgt_catalogue = tgt.catalogue_for(scenario.model)
     indicators = ind.compute(results, ind_catalogue) if ind_catalogue is not None else None
@@ -43,7 +46,7 @@ def simulate(scenario: scen.Scenario | str | Path, sets=()) -> Simulation:
     if tgt_catalogue is not None:
         tgt_catalogue = tgt.with_overrides(tgt_catalogue, scenario.targets)
         targets = tgt.evaluate(results, tgt_catalogue)
-    return Simulation(scenario, results, indicators, targets, tgt_catalogue)
+    return Simulation(scenario, results, indicators, targets, tgt_catalogue, used, notice)
 
 
 def _chart_inputs(sim: Simulation, target, lang: str):
@@ -99,7 +102,7 @@ def _manifest(sims: list[Simulation]) -> dict:
             "scenario": sim.scenario.name,
             "files": {str(p): model_mod.file_sha256(p) for p in sim.scenario.files},
             "model": {"path": str(info.path), "sha256": info.sha256},
-            "engine": "pysd",
+            "engine": sim.engine,
             "time": sim.scenario.time,
             "parameters": sim.scenario.resolved_constants(info),
             "series": {k: {str(y): v for y, v in s.items()} for k, s in
@@ -113,13 +116,13 @@ def _targets_for_output(targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(path, sets=(), out: Path | None = None, lang: str = "zh",
-        on_simulated=None) -> Simulation:
+        on_simulated=None, engine_name: str = "batch") -> Simulation:
     """Run a scenario file and write its output folder (default outputs/<name>/).
 
     `on_simulated(sim)`, if given, is called once the results are known and before the
     files are written, so that a caller can show them while the charts are drawn.
     """
-    sim = simulate(path, sets)
+    sim = simulate(path, sets, engine_name)
     if on_simulated is not None:
         on_simulated(sim)
     dest = Path(out) if out else Path("outputs") / sim.scenario.name
@@ -156,9 +159,13 @@ def comparison_table(sims: list[Simulation]) -> pd.DataFrame:
     return table
 
 
-def compare(paths, sets=(), out: Path | None = None, lang: str = "zh") -> pd.DataFrame:
+def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
+            engine_name: str = "batch", on_simulated=None) -> pd.DataFrame:
     """Run several scenarios and write overlay charts and a targets-by-scenario table."""
-    sims = [simulate(p, sets) for p in paths]
+    sims = [simulate(p, sets, engine_name) for p in paths]
+    if on_simulated is not None:
+        for sim in sims:
+            on_simulated(sim)
     names = [s.scenario.name for s in sims]
     if len(set(names)) != len(names):
         raise InputError([Problem(str(p), "name", "two scenarios share this name. "

@@ -13,7 +13,7 @@ from ..conftest import LOOPS_OFF, MODEL
 
 
 def results_for(write_scenario, **data):
-    return engine.run(scenario.load(write_scenario(**data)))
+    return engine.pysd_engine.run(scenario.load(write_scenario(**data)))
 
 
 def yoy(results, name):

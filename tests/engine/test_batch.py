@@ -1,0 +1,126 @@
+"""The batch engine agrees with PySD, on our model and on standard test models."""
+
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import engine, model, scenario
+from sim.engine import batch
+
+from ..conftest import MODEL, REPO, SCENARIOS
+
+SD_TESTS = REPO.parent / "shared" / "sd-test-models"
+
+
+@pytest.mark.parametrize("name", ["baseline", "plan_path", "downside", "upside"])
+def test_every_shipped_scenario_matches_pysd(name):
+    s = scenario.load(SCENARIOS / f"{name}.yaml")
+    ours = batch.run(s)
+    theirs = engine.pysd_engine.run(s)
+    assert list(ours.columns) == list(theirs.columns)
+    assert list(ours.index) == list(theirs.index)
+    np.testing.assert_allclose(ours.to_numpy(float), theirs.to_numpy(float), rtol=1e-9,
+                               atol=0)
+
+
+def test_random_members_at_once_match_pysd_one_by_one():
+    info = model.info(MODEL)
+    rng = np.random.default_rng(7)
+    names = [n for n in info.parameters if not n.startswith("initial ")]
+    n = 4
+    draws = {}
+    for name in names:
+        p = info.parameters[name]
+        lo = p.value * 0.8 if p.value > 0 else p.value - 0.01
+        hi = p.value * 1.2 if p.value > 0 else p.value + 0.01
+        lo = max(lo, p.minimum) if p.minimum is not None else lo
+        hi = min(hi, p.maximum) if p.maximum is not None else hi
+        draws[name] = lo + rng.random(n) * (hi - lo)
+    c = batch.compiled(MODEL)
+    base = scenario.load(SCENARIOS / "baseline.yaml")
+    out = batch.simulate(c, {batch.key(k): v for k, v in draws.items()}, base.time)
+    for member in range(n):
+        one = scenario.with_values(base, "draw", constants={k: float(v[member])
+                                                            for k, v in draws.items()})
+        theirs = engine.pysd_engine.run(one)
+        for name in theirs.columns:
+            ours = out[batch.key(name)]
+            ours = ours[:, member] if ours.ndim == 2 else ours
+            np.testing.assert_allclose(ours, theirs[name].to_numpy(float), rtol=1e-9,
+                                       err_msg=name)
+
+
+def test_unsupported_models_fall_back_to_pysd_with_a_notice(tmp_path):
+    mdl = tmp_path / "pt.mdl"
+    mdl.write_text("{UTF-8}\nx = PULSE TRAIN(1, 1, 2, 5)\n\t~\t\n\t~\t\n\t|\n"
+                   "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 6\n\t~\t\n\t~\t\n\t|\n"
+                   "TIME STEP = 1\n\t~\t\n\t~\t\n\t|\nSAVEPER = 1\n\t~\t\n\t~\t\n\t|\n",
+                   encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
+    s = scenario.load(tmp_path / "s.yaml")
+    with pytest.raises(batch.Unsupported, match="PULSE_TRAIN"):
+        batch.run(s)
+    results, used, notice = engine.run_with(s)
+    assert used == "pysd"
+    assert notice == ("pt.mdl uses the function PULSE_TRAIN, which the batch engine does not "
+                      "support; it ran with PySD.")
+    assert list(results["x"])[:5] == [0.0, 1.0, 0.0, 1.0, 0.0]
+
+
+def _reference(folder: Path) -> pd.DataFrame:
+    for name, sep in (("output.csv", ","), ("output.tab", "\t")):
+        if (folder / name).is_file():
+            table = pd.read_csv(folder / name, sep=sep)
+            first = table.columns[0]
+            if str(first).strip().lower() != "time":  # transposed: one row per variable
+                table = table.set_index(first).T.reset_index().rename(columns={"index": "Time"})
+            table = table.rename(columns={table.columns[0]: "Time"})
+            return table.set_index("Time").apply(pd.to_numeric, errors="coerce")
+    raise FileNotFoundError(folder)
+
+
+def _sd_models():
+    if not SD_TESTS.is_dir():
+        return []
+    return sorted(p for p in SD_TESTS.glob("*/*/*.mdl") if p.name != "teacup_mdl.mdl")
+
+
+@pytest.mark.skipif(not SD_TESTS.is_dir(), reason="shared/sd-test-models is not beside this clone")
+@pytest.mark.parametrize("mdl", _sd_models(), ids=lambda p: p.parent.name)
+def test_standard_models_match_vensim_as_pysd_does(mdl, tmp_path):
+    folder = tmp_path / mdl.parent.name
+    shutil.copytree(mdl.parent, folder)
+    for f in folder.iterdir():
+        f.chmod(0o644)
+    (folder / "s.yaml").write_text(f"model: {mdl.name}\n", encoding="utf-8")
+    try:
+        s = scenario.load(folder / "s.yaml")
+    except scenario.InputError:
+        pytest.skip("PySD itself cannot translate this model")
+    try:
+        ours = batch.run(s)
+    except batch.Unsupported as exc:
+        pytest.skip(f"outside the batch engine's subset: {exc}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = engine.pysd_engine.run(s)
+    np.testing.assert_allclose(ours.to_numpy(float), theirs.to_numpy(float), rtol=1e-9)
+    reference = _reference(mdl.parent)
+    by_key = {batch.key(c): c for c in ours.columns}
+    compared = 0
+    for column in reference.columns:
+        name = by_key.get(batch.key(column))
+        if name is None:
+            continue
+        expected = reference[column].dropna()
+        times = [t for t in expected.index if np.isclose(ours.index, t).any()]
+        got = [ours[name].to_numpy(float)[np.isclose(ours.index, t)][0] for t in times]
+        scale = float(np.abs(expected).max()) or 1.0
+        np.testing.assert_allclose(got, expected.loc[times].to_numpy(float), rtol=1e-3,
+                                   atol=1e-5 * scale, err_msg=column)
+        compared += 1
+    assert compared > 0
