@@ -146,6 +146,65 @@ def compare(scenario_files, out, sets, lang, engine_name):
 
 
 @main.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.option("--samples", type=int, help="Members to run [default: the scenario's].")
+@click.option("--seed", type=int, help="Random seed [default: the scenario's].")
+@click.option("--sampling", type=click.Choice(["latin_hypercube", "random"]),
+              help="Sampling design [default: the scenario's, else latin_hypercube].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: outputs/uncertainty/<scenario name>].")
+@SET
+@LANG
+def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
+    """Probability of meeting each target, from the scenario's uncertainty: section."""
+    from . import uncertainty as unc
+
+    live = sys.stderr.isatty()
+
+    def progress(done, total):
+        click.echo(f"{chr(13) if live else ''}  {done}/{total} members", nl=not live, err=True)
+
+    result = unc.run(scenario_file, samples, seed, sampling, sets, progress)
+    if live:
+        click.echo("", err=True)
+    if result.ensemble.notice:
+        click.echo(f"note: {result.ensemble.notice}", err=True)
+    dest = out or Path("outputs") / "uncertainty" / result.scenario.name
+    unc.write(result, dest, lang)
+    if not result.probabilities.empty:
+        name = "indicator_zh" if lang == "zh" else "indicator_en"
+        table = result.probabilities[["id", name, "target", "p5", "p50", "p95", "p_met"]]
+        click.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    click.echo(f"{result.settings['samples']} members, {result.settings['sampling']}, seed "
+               f"{result.settings['seed']}, engine {result.ensemble.engine}")
+    click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
+
+
+@main.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@click.option("--method", type=click.Choice(["sobol", "morris"]), default="sobol",
+              show_default=True, help="Sobol indices or Morris screening (SALib).")
+@click.option("--samples", type=int,
+              help="Base samples: a power of two for Sobol [default 1024]; trajectories "
+                   "for Morris [default 100].")
+@click.option("--seed", type=int, help="Random seed [default: the scenario's].")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: outputs/sensitivity/<scenario name>_<method>].")
+@SET
+@LANG
+def sensitivity(scenario_file, method, samples, seed, out, sets, lang):
+    """Rank the uncertain parameters by their effect on each 2025 target."""
+    from . import sensitivity as sens
+
+    result = sens.run(scenario_file, method, samples, seed, sets)
+    dest = out or Path("outputs") / "sensitivity" / f"{result.scenario.name}_{method}"
+    sens.write(result, dest, lang)
+    click.echo(result.ranking.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    click.echo(f"{method}: {result.runs} model runs, seed {result.settings['seed']}")
+    click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
+
+
+@main.command()
 @click.argument("spec_file", metavar="SPEC")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/calibration/<spec name>].")

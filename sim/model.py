@@ -163,11 +163,21 @@ def _isnan(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """A digest of the code that builds cached objects, so a code change rebuilds them."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for source in (here / "model.py", here / "engine" / "batch.py"):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cached_object(mdl: Path, sha: str, name: str, build):
     """An object derived from `mdl`, pickled in the model's cache folder so that later
     processes skip PySD (and its import) entirely; rebuilt when missing or unreadable."""
     folder = cache_dir() / f"{Path(mdl).stem}-{sha[:16]}"
-    path = folder / f"{name}.pickle"
+    path = folder / f"{name}-{_code_version()}.pickle"
     try:
         with open(path, "rb") as f:
             return pickle.load(f)

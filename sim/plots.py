@@ -18,6 +18,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
@@ -104,7 +105,8 @@ def draw_target(ax, target, paths: dict[str, pd.Series], lang: str, unit_label: 
                     "at_least" else "D", ms=9, ls="none", color="#57606a",
                     label=words["target"])
         ax.axhline(target.target, ls=":", color="#57606a", lw=0.8)
-    ax.set_xticks(sorted({int(x) for s in paths.values() for x in s.index}))
+    if paths:
+        ax.set_xticks(sorted({int(x) for s in paths.values() for x in s.index}))
     ax.tick_params(labelsize=7 if compact else 9)
     if not compact:
         ax.set_ylabel(unit_label)
@@ -210,6 +212,81 @@ def write_fit_charts(panels, folder: Path, lang: str) -> None:
     with plt.rc_context(style()):
         for name, simulated, observed in panels:
             save(fit_figure(name, simulated, observed, lang), folder, name.replace(" ", "_"))
+
+
+@dataclass
+class FanPanel:
+    """One target's ensemble: percentile bands by year, the target's path, P(met)."""
+
+    target: object
+    bands: pd.DataFrame
+    required: object
+    unit: str
+    p_met: float
+
+
+def fan_figure(panel: FanPanel, lang: str):
+    """5-95% and 25-75% bands, the median, and the target."""
+    zh = lang == "zh"
+    t, b = panel.target, panel.bands
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.13)
+    ax.fill_between(b.index, b["p5"], b["p95"], color=PALETTE[0], alpha=0.15, lw=0,
+                    label="5–95%")
+    ax.fill_between(b.index, b["p25"], b["p75"], color=PALETTE[0], alpha=0.3, lw=0,
+                    label="25–75%")
+    ax.plot(b.index, b["p50"], color=PALETTE[0], marker="o", ms=3,
+            label="中位数" if zh else "median")
+    draw_target(ax, t, {}, lang, panel.unit, panel.required)
+    ax.set_xticks(list(b.index))
+    odds = f"{'达标概率' if zh else 'P(met)'} {panel.p_met:.0%}"
+    ax.set_title(f"{_name(t, lang, 60)}\n{target_text(t, lang)} · {odds}", fontsize=11,
+                 loc="left")
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def write_fan_charts(panels: list[FanPanel], folder: Path, lang: str) -> None:
+    """One fan chart per modelled target, as PNG and SVG."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with plt.rc_context(style()):
+        for panel in panels:
+            save(fan_figure(panel, lang), folder, panel.target.id)
+
+
+def sensitivity_figure(rows: pd.DataFrame, method: str, lang: str):
+    """Horizontal bars of one target's indices, largest at the top (a tornado)."""
+    zh = lang == "zh"
+    key, conf = ("ST", "ST_conf") if method == "sobol" else ("mu_star", "mu_star_conf")
+    rows = rows.sort_values(key)
+    fig, ax = plt.subplots(figsize=(6.4, 0.9 + 0.28 * len(rows)))
+    fig.subplots_adjust(left=0.42, right=0.97, top=1 - 0.75 / (0.9 + 0.28 * len(rows)),
+                        bottom=0.45 / (0.9 + 0.28 * len(rows)))
+    y = np.arange(len(rows))
+    ax.barh(y, rows[key], xerr=rows[conf], color=PALETTE[0], alpha=0.8, error_kw={"lw": 0.8},
+            label="总效应 ST" if zh and method == "sobol" else ("total ST" if method == "sobol"
+                                                            else "μ*"))
+    if method == "sobol":
+        ax.barh(y, rows["S1"], height=0.4, color=PALETTE[1],
+                label="一阶 S1" if zh else "first order S1")
+    ax.set_yticks(y, rows["parameter"], fontsize=8)
+    first = rows.iloc[0]
+    name = first["indicator_zh"] if zh else first["indicator_en"].split(" (")[0]
+    ax.set_title(textwrap.shorten(name, 60, placeholder="…"), loc="left", fontsize=11)
+    ax.legend(fontsize=8, frameon=False, loc="lower right")
+    ax.grid(axis="x", color="#d0d7de", lw=0.6)
+    return fig
+
+
+def write_sensitivity_charts(indices: pd.DataFrame, method: str, folder: Path,
+                             lang: str) -> None:
+    """One bar chart per target, as PNG and SVG."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if indices.empty:
+        return
+    with plt.rc_context(style()):
+        for tid, rows in indices.groupby("id", sort=False):
+            save(sensitivity_figure(rows, method, lang), folder, tid)
 
 
 def _draw_all(jobs, folder: Path) -> None:

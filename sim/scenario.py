@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import distributions
 from . import model as model_mod
 from . import targets as targets_mod
 from .errors import InputError, Problem
 from .yamlfile import display_path, is_number, line_of, number_hint, read_yaml, suggest
 
 TOP_KEYS = ("name", "title", "description", "extends", "model", "time", "constants", "series",
-            "targets")
+            "targets", "uncertainty")
 TIME_KEYS = ("initial", "final", "step", "saveper")
 TEXT_KEYS = ("zh", "en")
 TARGET_KEYS = ("tolerance", "measure")
@@ -42,6 +43,7 @@ class Scenario:
     constants: dict = field(default_factory=dict)
     series: dict = field(default_factory=dict)
     targets: dict = field(default_factory=dict)
+    uncertainty: dict = field(default_factory=dict)
 
     def resolved_constants(self, info: model_mod.ModelInfo) -> dict[str, float]:
         """Every parameter of the model with the value this scenario runs it with."""
@@ -62,6 +64,7 @@ class Scenario:
             "series": {k: {int(y): float(v) for y, v in sorted(s.items())}
                        for k, s in sorted(self.series.items())},
             "targets": {k: dict(v) for k, v in sorted(self.targets.items())},
+            **({"uncertainty": self.uncertainty} if self.uncertainty.get("parameters") else {}),
         }
 
 
@@ -160,6 +163,8 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
                 values[int(year)] = float(value)
         part["series"][str(name)] = (values, line_of(series, name))
     targets = data.get("targets") if isinstance(data.get("targets"), dict) else {}
+    if "uncertainty" in data:
+        part["uncertainty"] = data["uncertainty"]
     part["targets"] = {}
     for tid, spec in targets.items():
         if not isinstance(spec, dict):
@@ -274,6 +279,17 @@ def load(path: str | Path, sets=()) -> Scenario:
         title=own.get("title", {}), description=own.get("description", {}))
     problems.extend(set_problems)
     _validate_against_model(scenario, merged, set_values, info, problems)
+    for file, part in chain:
+        if "uncertainty" in part:
+            section = distributions.check(part["uncertainty"], display_path(file), info,
+                                          problems)
+            params = {**scenario.uncertainty.get("parameters", {}), **section["parameters"]}
+            given = {k: section[k] for k in ("samples", "sampling", "seed")
+                     if k in part["uncertainty"]}
+            scenario.uncertainty = {**scenario.uncertainty, **given, "parameters": params}
+    if scenario.uncertainty:
+        scenario.uncertainty = {"samples": 1000, "sampling": "latin_hypercube", "seed": 0,
+                                **scenario.uncertainty}
     if problems:
         order = {str(f): i for i, f in enumerate(display_path(f) for f, _ in chain)}
         problems.sort(key=lambda p: (order.get(p.file, len(order)), p.line or 0))
@@ -301,7 +317,7 @@ def with_values(base: Scenario, file: str, time: dict | None = None,
     merged["time"] = {**{k: (v, where, None) for k, v in base.time.items()}, **merged["time"]}
     scenario = Scenario(name=base.name, path=base.path, files=list(base.files),
                         model=base.model, title=dict(base.title),
-                        description=dict(base.description))
+                        description=dict(base.description), uncertainty=base.uncertainty)
     problems: list[Problem] = []
     for key, (value, src, line) in merged["time"].items():
         if key not in TIME_KEYS or not is_number(value):

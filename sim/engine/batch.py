@@ -93,8 +93,7 @@ class Compiled:
         """Python names of the variables PySD reports, in PySD's column order: the control
         settings first, then the model's variables in the order of the file."""
         kept = [n for n in self.real_names if n not in self.lookups]
-        controls = [n for n in ("final_time", "initial_time", "saveper", "time_step")
-                    if n in kept]
+        controls = [n for n in kept if n in CONTROLS]
         return controls + [n for n in kept if n not in controls]
 
 

@@ -1,0 +1,173 @@
+"""How likely is each 2025 target? Sample the uncertain parameters, run every member, and
+summarise the indicators as percentiles and each target as a probability of being met."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import distributions, ensemble
+from . import indicators as ind
+from . import model as model_mod
+from . import outputs, plots
+from . import scenario as scen
+from . import targets as tgt
+from .errors import InputError, Problem
+
+PERCENTILES = (5, 25, 50, 75, 95)
+
+
+@dataclass
+class Uncertainty:
+    scenario: scen.Scenario
+    samples: pd.DataFrame
+    percentiles: pd.DataFrame
+    probabilities: pd.DataFrame
+    ensemble: ensemble.Ensemble
+    settings: dict
+
+
+def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None,
+                 minimum: int = distributions.MIN_SAMPLES) -> dict:
+    """The scenario's uncertainty settings with command-line overrides, checked."""
+    where = scen.display_path(scenario.path)
+    section = scenario.uncertainty
+    if not section.get("parameters"):
+        raise InputError([Problem(where, "uncertainty", "no uncertain parameters. Add an "
+                                  "uncertainty: section (see scenarios/README.md).")])
+    out = {**section}
+    if samples is not None:
+        out["samples"] = samples
+    if seed is not None:
+        out["seed"] = seed
+    if sampling is not None:
+        out["sampling"] = sampling
+    if out["samples"] < minimum:
+        raise InputError([Problem("--samples", str(out["samples"]), f"too few members: use at "
+                                  f"least {minimum}.")])
+    return out
+
+
+def member_values(ens: ensemble.Ensemble, variable: str, measure: str, scale: float):
+    """(years, values of shape (years, members)) of one indicator across the ensemble."""
+    years, values = ens.yearly(variable)
+    if measure == "yoy":
+        return years[1:], (values[1:] / values[:-1] - 1) * scale
+    return years, values * scale
+
+
+def target_values(ens: ensemble.Ensemble, target) -> np.ndarray | None:
+    """The target's measure for every member (None if the run does not cover it)."""
+    if target.variable not in ens.values:
+        return None
+    years, values = ens.yearly(target.variable)
+    index = {int(y): i for i, y in enumerate(years)}
+    if target.year not in index or (target.measure != "level" and target.base_year not in index):
+        return None
+    end = values[index[target.year]]
+    if target.measure == "level":
+        return end * target.scale
+    start = values[index[target.base_year]]
+    if target.measure == "cagr":
+        return ((end / start) ** (1.0 / (target.year - target.base_year)) - 1) * 100
+    return (end / start - 1) * 100
+
+
+def met(values: np.ndarray, target) -> np.ndarray:
+    """Whether each member meets the target (vectorised form of targets.status)."""
+    gap = values - target.target
+    slack = 1e-9 * max(1.0, abs(target.target))
+    if target.comparator == "approx":
+        tol = 0.0 if np.isnan(target.tolerance) else target.tolerance
+        return np.abs(gap) <= tol + slack
+    return gap >= -slack
+
+
+def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None) -> Uncertainty:
+    """Sample, run and summarise; returns pandas objects (nothing is written)."""
+    scenario = scen.load(path, sets)
+    settings = settings_for(scenario, samples, seed, sampling)
+    draws = distributions.sample(settings["parameters"], settings["samples"],
+                                 settings["sampling"], settings["seed"])
+    ens = ensemble.run(scenario, draws, progress)
+    rows = []
+    catalogue = ind.catalogue_for(scenario.model)
+    for r in (catalogue.itertuples(index=False) if catalogue is not None else []):
+        if r.variable not in ens.values:
+            continue
+        years, values = member_values(ens, r.variable, r.measure, r.scale)
+        q = np.percentile(values, PERCENTILES, axis=1)
+        for i, year in enumerate(years):
+            rows.append({"indicator": r.id, "year": int(year),
+                         **{f"p{p}": q[j, i] for j, p in enumerate(PERCENTILES)}})
+    percentiles = pd.DataFrame(rows, columns=["indicator", "year"] +
+                               [f"p{p}" for p in PERCENTILES])
+    probs = []
+    catalogue_t = tgt.catalogue_for(scenario.model)
+    if catalogue_t is not None:
+        catalogue_t = tgt.with_overrides(catalogue_t, scenario.targets)
+        for t in catalogue_t.itertuples(index=False):
+            values = target_values(ens, t) if t.variable != tgt.TRACKED else None
+            if values is None:
+                continue
+            q = np.percentile(values, PERCENTILES)
+            probs.append({"id": t.id, "indicator_zh": t.indicator_zh,
+                          "indicator_en": t.indicator_en, "year": t.year, "target": t.target,
+                          "comparator": t.comparator, "tolerance": t.tolerance,
+                          "measure": t.measure, "p_met": float(np.mean(met(values, t))),
+                          **{f"p{p}": q[j] for j, p in enumerate(PERCENTILES)}})
+    probabilities = pd.DataFrame(probs)
+    return Uncertainty(scenario, draws, percentiles.round(10), probabilities, ens, settings)
+
+
+def write(result: Uncertainty, out: Path, lang: str = "zh") -> Path:
+    """samples.csv, percentiles.csv, probabilities.csv, fan charts and manifest.json."""
+    dest = Path(out)
+    scenario = result.scenario
+    info = model_mod.info(scenario.model)
+    with outputs.atomic_folder(dest) as tmp:
+        outputs.write_csv(result.samples, tmp / "samples.csv")
+        outputs.write_csv(result.percentiles, tmp / "percentiles.csv", index=False)
+        if not result.probabilities.empty:
+            outputs.write_csv(result.probabilities, tmp / "probabilities.csv", index=False)
+        outputs.write_yaml(scenario.to_dict(info), tmp / "scenario.yaml")
+        outputs.write_manifest({
+            "scenario": scenario.name, "engine": result.ensemble.engine,
+            "notice": result.ensemble.notice,
+            "files": {str(p): model_mod.file_sha256(p) for p in scenario.files},
+            "model": {"path": str(info.path), "sha256": info.sha256},
+            "samples": result.settings["samples"], "sampling": result.settings["sampling"],
+            "seed": result.settings["seed"], "distributions": result.settings["parameters"],
+        }, tmp / "manifest.json")
+        _fan_charts(result, tmp / "charts", lang)
+    return dest
+
+
+def _fan_charts(result: Uncertainty, folder: Path, lang: str) -> None:
+    catalogue = tgt.catalogue_for(result.scenario.model)
+    if catalogue is None or result.probabilities.empty:
+        return
+    catalogue = tgt.with_overrides(catalogue, result.scenario.targets)
+    info = model_mod.info(result.scenario.model)
+    ens = result.ensemble
+    prob = result.probabilities.set_index("id")["p_met"]
+    panels = []
+    for t in catalogue.itertuples(index=False):
+        if t.id not in prob.index:
+            continue
+        years, values = ens.yearly(t.variable)
+        values = values * (t.scale if t.measure == "level" else 1.0)
+        bands = pd.DataFrame(np.percentile(values, PERCENTILES, axis=1).T, index=years,
+                             columns=[f"p{p}" for p in PERCENTILES])
+        required = None
+        if t.measure != "level":
+            required = tgt.required_path(bands["p50"], t)
+        unit = t.unit
+        if t.measure != "level":  # growth targets are drawn as the level that grows
+            unit = info.doc.set_index("Real Name")["Units"].get(t.variable, "")
+        unit = plots.UNIT_ZH.get(unit, unit) if lang == "zh" else unit
+        panels.append(plots.FanPanel(t, bands, required, unit, float(prob[t.id])))
+    plots.write_fan_charts(panels, folder, lang)

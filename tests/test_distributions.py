@@ -1,0 +1,73 @@
+"""Distributions: quantiles by hand, Latin hypercube strata, seeds, and bad sections."""
+
+import numpy as np
+import pytest
+
+from sim import distributions, scenario
+from sim.errors import InputError
+
+from .conftest import MODEL
+
+
+def test_quantiles_by_hand():
+    u = np.array([0.5])
+    assert distributions.ppf({"distribution": "uniform", "lower": 1, "upper": 3}, u)[0] == 2
+    tri = {"distribution": "triangular", "lower": 0.0, "mode": 0.0, "upper": 1.0}
+    assert distributions.ppf(tri, u)[0] == pytest.approx(1 - np.sqrt(0.5))
+    norm = {"distribution": "normal", "mean": 0.08, "sd": 0.01, "lower": 0.07, "upper": 0.09}
+    assert distributions.ppf(norm, u)[0] == pytest.approx(0.08)
+    assert distributions.ppf(norm, np.array([1e-12]))[0] >= 0.07
+    logn = {"distribution": "lognormal", "median": 0.1, "sigma": 0.4}
+    assert distributions.ppf(logn, u)[0] == pytest.approx(0.1)
+    choice = {"distribution": "choice", "values": [0.0, 1.0], "weights": [3.0, 1.0]}
+    draws = distributions.ppf(choice, np.linspace(0.001, 0.999, 1000))
+    assert draws.mean() == pytest.approx(0.25, abs=0.002)
+
+
+def test_latin_hypercube_puts_one_member_in_each_stratum():
+    spec = {"a": {"distribution": "uniform", "lower": 0.0, "upper": 1.0},
+            "b": {"distribution": "uniform", "lower": 10.0, "upper": 20.0}}
+    table = distributions.sample(spec, 50, "latin_hypercube", 3)
+    assert sorted(np.floor(table["a"] * 50).astype(int)) == list(range(50))
+    assert sorted(np.floor((table["b"] - 10) / 10 * 50).astype(int)) == list(range(50))
+    again = distributions.sample(spec, 50, "latin_hypercube", 3)
+    assert table.equals(again)
+    assert not table.equals(distributions.sample(spec, 50, "random", 3))
+
+
+def problems(write_scenario, section):
+    path = write_scenario(uncertainty=section)
+    with pytest.raises(InputError) as err:
+        scenario.load(path)
+    return [str(p).split(" | ", 1)[1] for p in err.value.problems]
+
+
+def test_bad_uncertainty_sections(write_scenario, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert problems(write_scenario, {"parameters": {"sei real growth": {
+        "distribution": "normall", "mean": 0.08, "sd": 0.01}}}) == [
+        "unknown distribution 'normall'. Use one of uniform, normal, triangular, lognormal, "
+        "choice. Did you mean 'normal'?"]
+    assert problems(write_scenario, {"parameters": {"sei growth": {
+        "distribution": "uniform", "lower": 0, "upper": 0.1}}}) == [
+        "unknown parameter. Did you mean 'sei real growth'? Run 'sim params'."]
+    assert problems(write_scenario, {"parameters": {"hte exit rate": {
+        "distribution": "uniform", "lower": -0.1, "upper": 0.1}}}) == [
+        "the distribution reaches [-0.1, 0.1], outside the model's range [0, 1] for 'hte exit "
+        "rate'. Set lower and upper inside it."]
+    assert problems(write_scenario, {"parameters": {"hte exit rate": {
+        "distribution": "normal", "mean": 0.1, "sd": 0.02}}}) == [
+        "the distribution reaches [-inf, inf], outside the model's range [0, 1] for 'hte exit "
+        "rate'. Set lower and upper inside it."]
+    assert problems(write_scenario, {"seed": 1.5, "parameters": {}}) == [
+        "must be a whole number >= 0."]
+
+
+def test_the_baseline_section_is_valid():
+    from .conftest import SCENARIOS
+
+    s = scenario.load(SCENARIOS / "baseline.yaml")
+    assert s.uncertainty["seed"] == 1
+    assert len(s.uncertainty["parameters"]) >= 10
+    assert scenario.load(SCENARIOS / "downside.yaml").uncertainty == s.uncertainty
+    assert MODEL.is_file()

@@ -1,0 +1,90 @@
+"""Ensembles: members equal single runs; probabilities match what the plan's numbers imply."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sim import engine, ensemble, scenario, sensitivity, uncertainty
+from sim.cli import main
+
+from .conftest import LOOPS_OFF, MODEL, SCENARIOS
+
+
+def test_members_equal_single_pysd_runs():
+    base = scenario.load(SCENARIOS / "downside.yaml")
+    draws = pd.DataFrame({"sei real growth": [0.05, 0.09, 0.11],
+                          "hte formation rate": [0.15, 0.2, 0.25]})
+    ens = ensemble.run(base, draws)
+    assert ens.engine == "batch"
+    for i, row in draws.iterrows():
+        single = engine.pysd_engine.run(scenario.with_values(base, "m", constants=row.to_dict()))
+        for name in ("sei va real", "high tech enterprises", "gdp"):
+            np.testing.assert_allclose(ens.values[name][:, i], single[name].to_numpy(float),
+                                       rtol=1e-9)
+
+
+@pytest.fixture
+def hte_scenario(write_scenario):
+    """HTE 2025 = 4396 (1 + f - 0.08)^5 with the formation rate f uniform on [0.10, 0.26]."""
+    return write_scenario(model=str(MODEL), constants=LOOPS_OFF, uncertainty={
+        "samples": 4000, "seed": 5, "parameters": {
+            "hte formation rate": {"distribution": "uniform", "lower": 0.10, "upper": 0.26}}})
+
+
+def test_probability_of_a_target_matches_the_closed_form(hte_scenario):
+    result = uncertainty.run(hte_scenario)
+    row = result.probabilities.set_index("id").loc["high_tech_enterprises"]
+    needed = 0.08 + (6500 / 4396) ** (1 / 5) - 1
+    assert row["p_met"] == pytest.approx((0.26 - needed) / 0.16, abs=1e-3)
+    assert row["p50"] == pytest.approx(4396 * (1 + 0.18 - 0.08) ** 5, rel=1e-3)
+    p = result.percentiles.set_index(["indicator", "year"])
+    assert p.loc[("high_tech_enterprises", 2020), "p5"] == pytest.approx(4396)
+
+
+def test_uncertainty_cli_writes_outputs_and_rejects_bad_input(hte_scenario, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["uncertainty", str(hte_scenario), "--samples", "200",
+                                  "--seed", "2", "--out", "u"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "u").iterdir()} == {
+        "samples.csv", "percentiles.csv", "probabilities.csv", "scenario.yaml",
+        "manifest.json", "charts"}
+    samples = pd.read_csv(tmp_path / "u" / "samples.csv", encoding="utf-8-sig")
+    assert len(samples) == 200
+    few = runner.invoke(main, ["uncertainty", str(hte_scenario), "--samples", "3",
+                               "--out", "v"])
+    assert (few.exit_code, few.output) == (1, "Error: --samples: 3 | too few members: use at "
+                                              "least 10.\n")
+    assert not (tmp_path / "v").exists()
+    bad_seed = runner.invoke(main, ["uncertainty", str(hte_scenario), "--seed", "x"])
+    assert bad_seed.exit_code == 2
+    assert "'x' is not a valid integer" in bad_seed.output
+
+
+def test_sobol_finds_the_one_parameter_a_target_depends_on(write_scenario):
+    path = write_scenario(model=str(MODEL), uncertainty={"seed": 3, "parameters": {
+        "services trade growth": {"distribution": "uniform", "lower": 0.0, "upper": 0.1},
+        "sei real growth": {"distribution": "uniform", "lower": 0.05, "upper": 0.1},
+        "online retail growth": {"distribution": "uniform", "lower": 0.0, "upper": 0.2}}})
+    result = sensitivity.run(path, "sobol", 256)
+    trade = result.indices[result.indices["id"] == "services_trade"].set_index("parameter")
+    assert trade.loc["services trade growth", "ST"] == pytest.approx(1.0, abs=0.05)
+    assert abs(trade.loc["sei real growth", "ST"]) < 0.02
+    assert result.runs == 256 * (3 + 2)
+    morris = sensitivity.run(path, "morris", 20)
+    m = morris.indices[morris.indices["id"] == "services_trade"].set_index("parameter")
+    assert m["mu_star"].idxmax() == "services trade growth"
+    assert m.loc["sei real growth", "mu_star"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_sobol_needs_a_power_of_two(write_scenario):
+    from sim.errors import InputError
+
+    path = write_scenario(model=str(MODEL), uncertainty={"parameters": {
+        "services trade growth": {"distribution": "uniform", "lower": 0.0, "upper": 0.1},
+        "sei real growth": {"distribution": "uniform", "lower": 0.05, "upper": 0.1}}})
+    with pytest.raises(InputError, match="power of two"):
+        sensitivity.run(path, "sobol", 100)
