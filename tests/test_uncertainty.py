@@ -88,3 +88,19 @@ def test_sobol_needs_a_power_of_two(write_scenario):
         "sei real growth": {"distribution": "uniform", "lower": 0.05, "upper": 0.1}}})
     with pytest.raises(InputError, match="power of two"):
         sensitivity.run(path, "sobol", 100)
+
+
+def test_unsupported_models_run_member_by_member_with_pysd(tmp_path):
+    mdl = tmp_path / "pt.mdl"
+    mdl.write_text("{UTF-8}\nx = PULSE TRAIN(1, 1, 2, 5) * height\n\t~\t\n\t~\t\n\t|\n"
+                   "height = 1\n\t~\t [0,10]\n\t~\t\n\t|\n"
+                   "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 4\n\t~\t\n\t~\t\n\t|\n"
+                   "TIME STEP = 1\n\t~\t\n\t~\t\n\t|\nSAVEPER = 1\n\t~\t\n\t~\t\n\t|\n",
+                   encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
+    s = scenario.load(tmp_path / "s.yaml")
+    ens = ensemble.run(s, pd.DataFrame({"height": [2.0, 3.0, 5.0]}))
+    assert ens.engine == "pysd"
+    assert ens.notice == ("pt.mdl uses the function PULSE_TRAIN, which the batch engine does "
+                          "not support; its 3 members ran one by one with PySD.")
+    np.testing.assert_allclose(ens.values["x"][1], [2.0, 3.0, 5.0])

@@ -4,7 +4,8 @@ The objective is the sum of squared weighted residuals, each series divided by i
 scale (the mean absolute observed value), so that 亿元 and % series count alike. Bounded
 least squares runs from several starts (the spec's start values first, then points drawn
 from the bounds with the spec's seed), or differential evolution searches globally and
-least squares polishes its best point. 95% intervals come from the Jacobian at the
+least squares polishes its best point. Candidate points run together through the batch
+engine (a Jacobian's shifted points, a population of differential evolution). 95% intervals come from the Jacobian at the
 optimum: cov = s² (JᵀJ)⁻¹ with s² the residual variance.
 """
 
@@ -18,7 +19,7 @@ import pandas as pd
 from scipy import optimize
 from scipy import stats as sps
 
-from .. import engine
+from .. import engine, ensemble
 from .. import indicators as ind
 from ..scenario import with_values
 from . import stats
@@ -68,23 +69,17 @@ class Objective:
         self.limit: int | None = spec.max_runs
         self.best = (math.inf, None)
         self.progress = progress
-        needed = set(self.series) | {c.indicator for c in spec.checks}
-        if self.catalogue is not None:
-            rows = self.catalogue[self.catalogue["id"].isin(needed)]
-            needed = (needed - set(rows["id"])) | set(rows["variable"])
-        self.columns = sorted(needed)
 
-    def simulate(self, theta, all_columns: bool = False) -> pd.DataFrame:
+    def simulate(self, theta) -> pd.DataFrame:
+        """Every variable of one run at `theta` (the scenario's yearly values still apply)."""
         scenario = replace(self.spec.scenario,
                            constants={**self.spec.scenario.constants,
-                                      **dict(zip(self.names, map(float, theta), strict=True))},
-                           series={k: v for k, v in self.spec.scenario.series.items()
-                                   if k not in self.names})
+                                      **dict(zip(self.names, map(float, theta), strict=True))})
         self.runs += 1
-        return engine.run(scenario, None if all_columns else self.columns)
+        return engine.run(scenario)
 
     def values(self, results: pd.DataFrame) -> np.ndarray:
-        """The simulated value of every observation."""
+        """The simulated value of every observation in one run's results."""
         yearly = ind.annual(results)
         table = ind.compute(results, self.catalogue) if self.catalogue is not None else None
         out = np.empty(len(self.series))
@@ -93,18 +88,64 @@ class Objective:
             out[i] = source[name].get(year, np.nan) if name in source.columns else np.nan
         return out
 
-    def residuals(self, theta) -> np.ndarray:
-        if self.limit is not None and self.runs >= self.limit:
+    def _member_values(self, ens: ensemble.Ensemble) -> np.ndarray:
+        """The simulated value of every observation for every member: (observations, m)."""
+        rows = {}
+        if self.catalogue is not None:
+            rows = {r.id: r for r in self.catalogue.itertuples(index=False)}
+        out = np.full((len(self.series), ens.values[next(iter(ens.values))].shape[1]), np.nan)
+        for name in set(self.series):
+            row = rows.get(name)
+            variable = row.variable if row is not None else name
+            years, values = ens.yearly(variable)
+            if row is not None and row.measure == "yoy":
+                years, values = years[1:], (values[1:] / values[:-1] - 1)
+            values = values * (row.scale if row is not None else 1.0)
+            index = {int(y): i for i, y in enumerate(years)}
+            for i in np.flatnonzero(self.series == name):
+                if int(self.years[i]) in index:
+                    out[i] = values[index[int(self.years[i])]]
+        return out
+
+    def evaluate(self, points: np.ndarray) -> np.ndarray:
+        """Residuals of many parameter vectors at once (rows of `points`): (m, observations).
+
+        The members run together through the batch engine, which is what makes multi-start
+        Jacobians and differential evolution's populations cheap.
+        """
+        points = np.atleast_2d(np.asarray(points, dtype=float))
+        if self.limit is not None and self.runs + len(points) > self.limit:
             raise BudgetExhausted
-        simulated = self.values(self.simulate(theta))
-        res = self.weight * (simulated - self.observed) / self.scale
+        ens = ensemble.run(self.spec.scenario, pd.DataFrame(points, columns=self.names))
+        self.runs += len(points)
+        simulated = self._member_values(ens)
+        res = (self.weight[:, None] * (simulated - self.observed[:, None])
+               / self.scale[:, None]).T
         res = np.where(np.isfinite(res), res, 1e3)  # a failed run is far from the data
-        total = float(res @ res)
-        if total < self.best[0]:
-            self.best = (total, np.array(theta, dtype=float))
+        totals = np.einsum("ij,ij->i", res, res)
+        best = int(np.argmin(totals))
+        if totals[best] < self.best[0]:
+            self.best = (float(totals[best]), points[best].copy())
         if self.progress:
             self.progress(self.runs, self.best[0])
         return res
+
+    def residuals(self, theta) -> np.ndarray:
+        return self.evaluate(theta)[0]
+
+    def jacobian(self, theta) -> np.ndarray:
+        """Forward differences of the residuals, stepping inward from any bound; the base
+        point and the p shifted points run as one batch.
+
+        (The optimiser's own Jacobian is scaled down for parameters at a bound, which would
+        hide how the data respond to them; this one is not.)"""
+        theta = np.asarray(theta, dtype=float)
+        steps = np.array([1e-5 * (p.upper - p.lower) for p in self.spec.parameters])
+        upper = np.array([p.upper for p in self.spec.parameters])
+        steps = np.where(theta + steps > upper, -steps, steps)
+        points = np.vstack([theta, theta + np.diag(steps)])
+        res = self.evaluate(points)
+        return ((res[1:] - res[0]) / steps[:, None]).T
 
 
 def _starts(spec: Spec) -> list[np.ndarray]:
@@ -120,14 +161,15 @@ def _optimise(spec: Spec, objective: Objective):
     """The best result found and whether the optimiser converged within max_runs."""
     lower = np.array([p.lower for p in spec.parameters])
     upper = np.array([p.upper for p in spec.parameters])
-    kwargs = dict(bounds=(lower, upper), method="trf", x_scale=upper - lower,
-                  diff_step=1e-6, xtol=1e-8, ftol=1e-8, gtol=1e-8)
+    kwargs = dict(jac=objective.jacobian, bounds=(lower, upper), method="trf",
+                  x_scale=upper - lower, xtol=1e-8, ftol=1e-8, gtol=1e-8)
     best, converged = None, False
     try:
         if spec.method == "differential_evolution":
             found = optimize.differential_evolution(
-                lambda x: float(np.sum(objective.residuals(x) ** 2)),
-                list(zip(lower, upper, strict=True)), seed=spec.seed,
+                lambda x: np.sum(objective.evaluate(x.T) ** 2, axis=1),
+                list(zip(lower, upper, strict=True)), seed=spec.seed, vectorized=True,
+                updating="deferred",
                 maxiter=max(2, int(0.7 * spec.max_runs) // (15 * len(lower)) - 1), popsize=15,
                 tol=1e-8,
                 polish=False, init="latinhypercube")
@@ -145,24 +187,6 @@ def _optimise(spec: Spec, objective: Objective):
             message=f"stopped after max_runs = {spec.max_runs} model runs")
         converged = False
     return best, converged
-
-
-def jacobian(objective: "Objective", x: np.ndarray, spec: Spec) -> np.ndarray:
-    """Forward differences of the residuals at `x`, stepping inward from any bound.
-
-    The optimiser's own Jacobian is scaled down for parameters at a bound, which would hide
-    how the data respond to them; this one is not.
-    """
-    base = objective.residuals(x)
-    columns = []
-    for i, prm in enumerate(spec.parameters):
-        h = 1e-5 * (prm.upper - prm.lower)
-        if x[i] + h > prm.upper:
-            h = -h
-        shifted = np.array(x, dtype=float)
-        shifted[i] += h
-        columns.append((objective.residuals(shifted) - base) / h)
-    return np.column_stack(columns) if columns else np.empty((len(base), 0))
 
 
 def _intervals(spec: Spec, result, jac: np.ndarray, n_obs: int):
@@ -236,14 +260,14 @@ def calibrate(spec: Spec, progress=None) -> Calibration:
     if objective.best[0] < 2 * result.cost - 1e-15:
         result.x, result.cost = objective.best[1], objective.best[0] / 2  # best point seen
     objective.limit = None  # the runs below measure the fit, they do not search
-    best_results = objective.simulate(result.x, all_columns=True)
+    best_results = objective.simulate(result.x)
     simulated = objective.values(best_results)
     fit = pd.DataFrame({"series": objective.series, "year": objective.years,
                         "observed": objective.observed, "simulated": simulated,
                         "residual": simulated - objective.observed,
                         "weight": objective.weight, "scale": objective.scale})
     fit = fit.sort_values(["series", "year"]).reset_index(drop=True)
-    jac = jacobian(objective, np.asarray(result.x, dtype=float), spec)
+    jac = objective.jacobian(result.x)
     parameters, correlation, warnings = _intervals(spec, result, jac, len(objective.observed))
     message = result.message if hasattr(result, "message") else ""
     return Calibration(
