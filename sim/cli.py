@@ -205,6 +205,29 @@ def sensitivity(scenario_file, method, samples, seed, out, sets, lang):
 
 
 @main.command()
+@click.argument("scenario_files", nargs=-1, required=True, metavar="SCENARIO...")
+@click.option("--actuals", type=click.Path(path_type=Path), required=True,
+              help="Actual values in long form (year,indicator,value,unit,source).")
+@click.option("--uncertainty", "uncertainty_dir", type=click.Path(path_type=Path),
+              help="A folder written by 'sim uncertainty', for bands on the charts.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: outputs/review].")
+@SET
+@LANG
+def review(scenario_files, actuals, uncertainty_dir, out, sets, lang):
+    """The mid-term review: actuals, projections and targets in one HTML report."""
+    from . import review as rev
+
+    result = rev.build(actuals, scenario_files, uncertainty_dir, sets)
+    dest = out or Path("outputs") / "review"
+    rev.write(result, dest, lang)
+    counts = result.summary["status"].value_counts()
+    click.echo(", ".join(f"{rev.STATUS[k][0 if lang == 'zh' else 1]}: {counts.get(k, 0)}"
+                         for k in rev.STATUS))
+    click.echo(f"{'报告' if lang == 'zh' else 'report'}: {dest / 'index.html'}")
+
+
+@main.command()
 @click.argument("spec_file", metavar="SPEC")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/calibration/<spec name>].")

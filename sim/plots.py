@@ -289,6 +289,41 @@ def write_sensitivity_charts(indices: pd.DataFrame, method: str, folder: Path,
             save(sensitivity_figure(rows, method, lang), folder, tid)
 
 
+def review_figure(data: dict, lang: str, words: dict):
+    """Actuals as points, each scenario as a line, the path the target needs from the latest
+    actual, the target, and the uncertainty band when there is one."""
+    target = data["target"]
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.13)
+    band = data["band"]
+    if band is not None:
+        ax.fill_between(band.index, band["p5"], band["p95"], color=PALETTE[0], alpha=0.15,
+                        lw=0, label=words["band"])
+    for i, (label, series) in enumerate(data["paths"].items()):
+        ax.plot(series.index, series.values, color=PALETTE[i % len(PALETTE)], lw=1.6,
+                label=label)
+    if data["required"] is not None:
+        ax.plot(data["required"].index, data["required"].values, ls="--", color="#57606a",
+                lw=1.2, label=words["required_path"])
+    actual = data["actual"]
+    if len(actual):
+        ax.plot(actual.index, actual.values, ls="none", marker="o", ms=6, color="#24292f",
+                label=words["actual"], zorder=5)
+    level = data["required"].iloc[-1] if data["required"] is not None else (
+        target.target if target.measure == "level" else None)
+    if level is not None:
+        ax.plot([target.year], [level], marker="*", ms=11, ls="none", color="#57606a",
+                label=words["target"], zorder=6)
+    years = sorted({int(x) for s in data["paths"].values() for x in s.index} |
+                   {int(x) for x in actual.index})
+    ax.set_xticks(years)
+    ax.set_title(f"{_name(target, lang, 60)}\n{target_text(target, lang)}", fontsize=11,
+                 loc="left")
+    ax.legend(fontsize=7, frameon=False)
+    ax.grid(axis="y", color="#d0d7de", lw=0.6)
+    return fig
+
+
 def _draw_all(jobs, folder: Path) -> None:
     with plt.rc_context(style()):
         for stem, _, make in jobs:
