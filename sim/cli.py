@@ -57,6 +57,12 @@ def _num(value: float) -> str:
     return f"{value:,.2f}" if abs(value) < 1e5 else f"{value:,.0f}"
 
 
+def _notice(sim) -> None:
+    """The engine's one-line note (a model run with PySD instead of the batch engine)."""
+    if sim.notice:
+        click.echo(f"note: {sim.notice}", err=True)
+
+
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
     from .targets import STATUS_ZH as ZH_STATUS
@@ -106,8 +112,7 @@ def run(scenario_file, out, sets, lang, engine_name):
     from . import runner
 
     def show(sim):
-        if sim.notice:
-            click.echo(f"note: {sim.notice}", err=True)
+        _notice(sim)
         if sim.targets is not None:
             click.echo(format_targets(sim.targets, lang))
             modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
@@ -132,12 +137,8 @@ def compare(scenario_files, out, sets, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
     from . import runner
 
-    def notice(sim):
-        if sim.notice:
-            click.echo(f"note: {sim.notice}", err=True)
-
     table = runner.compare(scenario_files, sets=sets, out=out, lang=lang,
-                           engine_name=engine_name, on_simulated=notice)
+                           engine_name=engine_name, on_simulated=_notice)
     if not table.empty:
         shown = table[table[table.columns[-1]] != "tracked"]
         cols = ["id"] + [c for c in table.columns if c.endswith(":projected")]

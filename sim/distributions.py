@@ -87,12 +87,10 @@ def check(section, file: str, info, problems: list[Problem]) -> dict:
             continue
         lo, hi = _support(clean)
         p = info.parameters[real]
-        if (p.minimum is not None and lo < p.minimum) or (p.maximum is not None and hi > p.maximum):
-            rng = (f"[{'-inf' if p.minimum is None else f'{p.minimum:g}'}, "
-                   f"{'inf' if p.maximum is None else f'{p.maximum:g}'}]")
+        if p.outside(lo, hi):
             problems.append(Problem(file, where, f"the distribution reaches [{lo:g}, {hi:g}], "
-                                    f"outside the model's range {rng} for '{real}'. Set lower "
-                                    "and upper inside it.", line))
+                                    f"outside the model's range {p.range_text()} for '{real}'. "
+                                    "Set lower and upper inside it.", line))
             continue
         out["parameters"][real] = clean
     return out

@@ -106,6 +106,17 @@ class Parameter:
     maximum: float | None
     description: str
 
+    def range_text(self) -> str:
+        lo = "-inf" if self.minimum is None else f"{self.minimum:g}"
+        hi = "inf" if self.maximum is None else f"{self.maximum:g}"
+        return f"[{lo}, {hi}]"
+
+    def outside(self, lower: float, upper: float | None = None) -> bool:
+        """Whether [lower, upper] (or the single value lower) reaches outside the range."""
+        upper = lower if upper is None else upper
+        return (self.minimum is not None and lower < self.minimum) or \
+            (self.maximum is not None and upper > self.maximum)
+
 
 class ModelInfo:
     """Names, units, ranges and defaults of one model file, read from PySD's `model.doc`."""

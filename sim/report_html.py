@@ -33,7 +33,7 @@ td.num { text-align: right; white-space: nowrap; }
 .no_data { color: #57606a; }
 figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; max-width: 760px; height: auto; display: block; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(320px, 1fr));
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr));
           gap: 0.5rem 1.5rem; }
 .small { color: #57606a; font-size: 0.75rem; } .nowrap { white-space: nowrap; }
 td:first-child { min-width: 11rem; }

@@ -356,13 +356,10 @@ def _resolve_name(name, info, where, line, problems, what="constants"):
 
 def _check_range(real, value, info, where, key, line, problems):
     p = info.parameters[real]
-    if (p.minimum is not None and value < p.minimum) or (p.maximum is not None
-                                                         and value > p.maximum):
-        lo = "-inf" if p.minimum is None else f"{p.minimum:g}"
-        hi = "inf" if p.maximum is None else f"{p.maximum:g}"
+    if p.outside(value):
         problems.append(Problem(where, key, f"{value:g} is outside the model's range "
-                                f"[{lo}, {hi}] for '{real}' ({p.unit}). Choose a value inside it.",
-                                line))
+                                f"{p.range_text()} for '{real}' ({p.unit}). Choose a value "
+                                "inside it.", line))
 
 
 def _validate_against_model(scenario, merged, set_values, info, problems):

@@ -220,13 +220,10 @@ def _parameters(data, info, shown, problems) -> list[FitParameter]:
                                     "upper.", line))
             continue
         p = info.parameters[real]
-        if (p.minimum is not None and bounds[0] < p.minimum) or (p.maximum is not None
-                                                                 and bounds[1] > p.maximum):
-            lo = "-inf" if p.minimum is None else f"{p.minimum:g}"
-            hi = "inf" if p.maximum is None else f"{p.maximum:g}"
+        if p.outside(bounds[0], bounds[1]):
             problems.append(Problem(shown, where, f"bounds [{bounds[0]:g}, {bounds[1]:g}] "
-                                    f"reach outside the model's range [{lo}, {hi}]. Narrow "
-                                    "them.", line))
+                                    f"reach outside the model's range {p.range_text()}. "
+                                    "Narrow them.", line))
             continue
         unknown = set(spec) - {"bounds", "start"}
         if unknown:
