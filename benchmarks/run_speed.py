@@ -86,7 +86,7 @@ def main() -> None:
     print(f"  targets table printed after {table_s:.2f} s "
           f"({table_s / run_s:.0%} of the run; goal: well under 3 s)")
     print(f"  python start-up:            {bare_s:.2f} s  ({bare_s / run_s:.0%} of the run)")
-    print(f"  imports (pandas, matplotlib): {import_s - bare_s:.2f} s  "
+    print(f"  imports of sim.runner: {import_s - bare_s:.2f} s  "
           f"({(import_s - bare_s) / run_s:.0%})")
     for name, seconds in parts.items():
         print(f"  {name + ':':27s} {seconds:.2f} s  ({seconds / run_s:.0%})")

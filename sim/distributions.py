@@ -21,8 +21,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from scipy.stats import qmc
 
 from .errors import Problem
 from .yamlfile import is_number, line_of, suggest
@@ -157,6 +155,8 @@ def _check_one(spec, file, where, line, problems) -> dict | None:
 
 def ppf(spec: dict, u: np.ndarray) -> np.ndarray:
     """Values at quantiles `u` in (0, 1) of one distribution."""
+    from scipy import stats  # imported here: scipy.stats is slow to import, runs need it not
+
     kind = spec["distribution"]
     if kind == "uniform":
         return spec["lower"] + u * (spec["upper"] - spec["lower"])
@@ -181,6 +181,8 @@ def ppf(spec: dict, u: np.ndarray) -> np.ndarray:
 
 def sample(parameters: dict, n: int, sampling: str, seed: int) -> pd.DataFrame:
     """n draws of every parameter (columns), by Latin hypercube or plain random sampling."""
+    from scipy.stats import qmc
+
     names = list(parameters)
     if sampling == "latin_hypercube":
         u = qmc.LatinHypercube(d=len(names), seed=seed).random(n)

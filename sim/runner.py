@@ -14,7 +14,7 @@ import pandas as pd
 from . import engine
 from . import indicators as ind
 from . import model as model_mod
-from . import outputs, plots
+from . import outputs
 from . import scenario as scen
 from . import targets as tgt
 from .errors import InputError, Problem
@@ -51,6 +51,8 @@ def simulate(scenario: scen.Scenario | str | Path, sets=(), engine_name: str = "
 
 def _chart_inputs(sim: Simulation, target, lang: str):
     """The series to draw for one target, its required path and its axis unit."""
+    from . import plots
+
     yearly = ind.annual(sim.results)[target.variable].astype(float)
     info = model_mod.info(sim.scenario.model)
     if target.measure == "level":
@@ -74,6 +76,8 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
     first = sims[0]
     if first.targets is None:
         return
+    from . import plots  # matplotlib loads only once there is something to draw
+
     words = plots.WORDS[lang]
     status = first.targets.set_index("id")["status"]
     panels = []
