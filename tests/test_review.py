@@ -136,3 +136,17 @@ def test_report_in_headless_chromium(report, tmp_path):
                                 "i.getBoundingClientRect().width)")
         assert max(widths) <= 390
         browser.close()
+
+
+def test_uncertainty_bands_reach_the_charts(tmp_path, write_scenario):
+    from sim import uncertainty
+
+    result = uncertainty.run(SCENARIOS / "baseline.yaml", samples=50, seed=3)
+    folder = uncertainty.write(result, tmp_path / "unc", "en")
+    built = review.build(ACTUALS, [SCENARIOS / "baseline.yaml"], folder)
+    row = next(r for r in built.summary.itertuples(index=False) if r.id == "services_trade")
+    band = review.chart_data(built, row, "en")["band"]
+    expected = result.percentiles.set_index(["indicator", "year"]).loc[("services_trade", 2025)]
+    assert band.loc[2025, "p95"] == pytest.approx(expected["p95"])
+    with pytest.raises(InputError, match="no percentiles.csv here"):
+        review.build(ACTUALS, [SCENARIOS / "baseline.yaml"], tmp_path)
