@@ -75,16 +75,15 @@ def check(section, file: str, info, problems: list[Problem]) -> dict:
         return out
     for name, spec in params.items():
         where, line = f"uncertainty.parameters.{name}", line_of(params, name)
-        real = info.canonical(name)
-        if real not in info.parameters:
-            problems.append(Problem(file, where, "unknown parameter."
-                                    f"{suggest(name, info.parameters)} Run 'sim params'.", line))
+        p = info.parameter(name)
+        if p is None:
+            problems.append(Problem(file, where, info.unknown_parameter(name), line))
             continue
+        real = p.name
         clean = _check_one(spec, file, where, line, problems)
         if clean is None:
             continue
         lo, hi = _support(clean)
-        p = info.parameters[real]
         if p.outside(lo, hi):
             problems.append(Problem(file, where, f"the distribution reaches [{lo:g}, {hi:g}], "
                                     f"outside the model's range {p.range_text()} for '{real}'. "

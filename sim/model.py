@@ -159,6 +159,17 @@ class ModelInfo:
         key = " ".join(str(name).split()).lower()
         return self._by_lower.get(key) or self._by_lower.get(key.replace(" ", "_"))
 
+    def parameter(self, name: str) -> Parameter | None:
+        """The tunable parameter called `name` (Vensim or Python form), or None."""
+        return self.parameters.get(self.canonical(name) or "")
+
+    def unknown_parameter(self, name: str) -> str:
+        """The message for a name that is not a tunable parameter, with a near miss."""
+        from .yamlfile import suggest
+
+        hint = suggest(name, self.parameters) or suggest(name.replace("_", " "), self.parameters)
+        return f"unknown parameter.{hint} Run 'sim params' for the list."
+
     def table(self) -> pd.DataFrame:
         """Every tunable parameter with value, unit, range and description."""
         rows = [

@@ -340,10 +340,7 @@ def _resolve_name(name, info, where, line, problems, what="constants"):
     real = info.canonical(name)
     if real is None:
         problems.append(Problem(where, f"{what}.{name}" if what else name,
-                                "unknown parameter." + (suggest(name, info.parameters) or
-                                                        suggest(name.replace("_", " "),
-                                                                 info.parameters))
-                                + " Run 'sim params' for the list.", line))
+                                info.unknown_parameter(name), line))
         return None
     if real not in info.parameters:
         kind = "a control setting; use the time: section" if real in model_mod.CONTROL_NAMES \

@@ -50,7 +50,7 @@ def test_bad_uncertainty_sections(write_scenario, tmp_path, monkeypatch):
         "choice. Did you mean 'normal'?"]
     assert problems(write_scenario, {"parameters": {"sei growth": {
         "distribution": "uniform", "lower": 0, "upper": 0.1}}}) == [
-        "unknown parameter. Did you mean 'sei real growth'? Run 'sim params'."]
+        "unknown parameter. Did you mean 'sei real growth'? Run 'sim params' for the list."]
     assert problems(write_scenario, {"parameters": {"hte exit rate": {
         "distribution": "uniform", "lower": -0.1, "upper": 0.1}}}) == [
         "the distribution reaches [-0.1, 0.1], outside the model's range [0, 1] for 'hte exit "

@@ -207,11 +207,11 @@ def _parameters(data, info, shown, problems) -> list[FitParameter]:
     out = []
     for name, spec in raw.items():
         where, line = f"parameters.{name}", line_of(raw, name)
-        real = info.canonical(name)
-        if real not in info.parameters:
-            problems.append(Problem(shown, where, "unknown parameter."
-                                    f"{suggest(name, info.parameters)} Run 'sim params'.", line))
+        p = info.parameter(name)
+        if p is None:
+            problems.append(Problem(shown, where, info.unknown_parameter(name), line))
             continue
+        real = p.name
         spec = spec if isinstance(spec, dict) else {}
         bounds = spec.get("bounds")
         if not (isinstance(bounds, list) and len(bounds) == 2 and all(map(is_number, bounds))
@@ -219,7 +219,6 @@ def _parameters(data, info, shown, problems) -> list[FitParameter]:
             problems.append(Problem(shown, where, "needs bounds: [lower, upper] with lower < "
                                     "upper.", line))
             continue
-        p = info.parameters[real]
         if p.outside(bounds[0], bounds[1]):
             problems.append(Problem(shown, where, f"bounds [{bounds[0]:g}, {bounds[1]:g}] "
                                     f"reach outside the model's range {p.range_text()}. "
