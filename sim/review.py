@@ -75,6 +75,7 @@ class Review:
     assumptions: dict
     bands: pd.DataFrame | None
     catalogue: pd.DataFrame
+    targets: pd.DataFrame
     indicators: pd.DataFrame
 
 
@@ -83,13 +84,7 @@ def load_actuals(path: Path, model_path: Path) -> pd.DataFrame:
     catalogue = ind.catalogue_for(model_path)
     targets = tgt.catalogue_for(model_path)
     known = set(catalogue["id"]) | set(targets["id"]) | set(model_mod.info(model_path).variables)
-    with open(path, encoding="utf-8-sig") as f:
-        header = f.readline().strip().split(",")
-    missing = [c for c in ("unit", "source") if c not in header]
-    if missing:
-        raise InputError([Problem(str(path), "", f"missing column(s) {', '.join(missing)}. "
-                                  "The header must be year,indicator,value,unit,source.")])
-    return load_data(Path(path), known, (-math.inf, math.inf))
+    return load_data(Path(path), known, columns=("year", "indicator", "value", "unit", "source"))
 
 
 def _level_series(target, catalogue) -> str | None:
@@ -181,7 +176,7 @@ def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=()) -> Review
         bands = pd.read_csv(path, encoding="utf-8-sig")
     info = model_mod.info(model_path)
     assumptions = {sim.scenario.name: _assumptions(sim.scenario, info) for sim in sims}
-    return Review(summary, sims, actuals, assumptions, bands, catalogue,
+    return Review(summary, sims, actuals, assumptions, bands, catalogue, targets,
                   pd.concat([s.indicators.assign(scenario=s.scenario.name) for s in sims]))
 
 
@@ -228,8 +223,7 @@ def write(review: Review, out: Path, lang: str = "zh") -> Path:
 
 def chart_data(review: Review, row, lang: str = "zh") -> dict:
     """What one target's chart shows: actual points, scenario paths, required path, band."""
-    target = next(t for t in tgt.catalogue_for(review.sims[0].scenario.model)
-                  .itertuples(index=False) if t.id == row.id)
+    target = next(t for t in review.targets.itertuples(index=False) if t.id == row.id)
     series_id = _level_series(target, review.catalogue)
     actual = review.actuals[review.actuals["indicator"] == series_id].set_index("year")["value"]
     paths = {}

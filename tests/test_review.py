@@ -65,6 +65,11 @@ def test_bad_actuals_rows_name_file_and_line(tmp_path, monkeypatch):
     (tmp_path / "nosource.csv").write_text("year,indicator,value\n", encoding="utf-8")
     with pytest.raises(InputError, match="missing column"):
         review.build("nosource.csv", [SCENARIOS / "baseline.yaml"])
+    result = CliRunner().invoke(main, ["review", "--actuals", "gone.csv",
+                                       str(SCENARIOS / "baseline.yaml"), "--out", "r"])
+    assert (result.exit_code, result.output) == (
+        1, "Error: gone.csv: data file not found. Check the path.\n")
+    assert not (tmp_path / "r").exists()
 
 
 @pytest.fixture(scope="module")

@@ -65,21 +65,28 @@ class Spec:
     checks: list[Check] = field(default_factory=list)
 
 
-def load_data(path: Path, known: set[str], window: tuple[float, float]) -> pd.DataFrame:
-    """Observed series (year, indicator, value[, unit, source]) within the time window."""
+def load_data(path: Path, known: set[str], window: tuple[float, float] | None = None,
+              columns: tuple[str, ...] = ("year", "indicator", "value")) -> pd.DataFrame:
+    """Observed series (year, indicator, value[, unit, source]), within `window` if given.
+
+    `columns` are the ones the file must have; every bad row is reported with its line.
+    """
     shown = display_path(path)
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
-            header = rows[0].keys() if rows else csv.DictReader(open(path)).fieldnames or []
+            reader = csv.DictReader(f)
+            header = reader.fieldnames or []
+            rows = list(reader)
     except FileNotFoundError:
-        raise InputError([Problem(shown, "", "data file not found. Check the spec's data: "
-                                             "path.")]) from None
+        raise InputError([Problem(shown, "", "data file not found. Check the path.")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(shown, "", f"cannot read the file ({exc}). Save it as "
+                                             "UTF-8 CSV.")]) from None
     problems: list[Problem] = []
-    missing = [c for c in ("year", "indicator", "value") if c not in header]
+    missing = [c for c in columns if c not in header]
     if missing:
         raise InputError([Problem(shown, "", f"missing column(s) {', '.join(missing)}. The "
-                                             "header must be year,indicator,value[,unit,source].")])
+                                             f"header must include {','.join(columns)}.")])
     seen: dict[tuple, int] = {}
     records = []
     for number, row in enumerate(rows, start=2):
@@ -116,6 +123,10 @@ def load_data(path: Path, known: set[str], window: tuple[float, float]) -> pd.Da
         raise InputError(problems)
     data = pd.DataFrame(records, columns=["year", "indicator", "value", "unit", "source",
                                           "line"])
+    if window is None:
+        if data.empty:
+            raise InputError([Problem(shown, "", "no data rows. Add rows under the header.")])
+        return data
     inside = data[(data["year"] > window[0]) & (data["year"] <= window[1])]
     if inside.empty:
         raise InputError([Problem(shown, "", f"no observations in the time window "

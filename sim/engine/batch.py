@@ -404,19 +404,16 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None) 
 def run(scenario, columns: list[str] | None = None) -> pd.DataFrame:
     """One scenario's results in the same form as the PySD runner (for `--engine batch`)."""
     from .. import model as model_mod
-    from .pysd_engine import time_grid
 
     c = compiled(scenario.model)
     info = model_mod.info(scenario.model)
     resolved = scenario.resolved_constants(info)
     params = {key(k): float(v) for k, v in scenario.constants.items()}
-    grid = time_grid(scenario.time)
     series = {}
     for name, by_year in scenario.series.items():
         default = resolved[name]
         series[key(name)] = (
             lambda t, b=by_year, d=default: b.get(int(math.floor(t + 1e-9)) + 1, d))
-    del grid
     out = simulate(c, params, scenario.time, series)
     table = pd.DataFrame({c.real_names[n]: np.asarray(out[n], dtype=float)
                           for n in c.outputs()}, index=pd.Index(out["time"], name="time"))
