@@ -1,16 +1,14 @@
-"""Charts of projected paths against the plan's targets, in Chinese or English.
+"""Matplotlib charts of ensembles, sensitivity, calibration fits and the review, in Chinese or
+English. (The charts of `sim run` and `sim compare` are drawn by sim.charts.)
 
-Chinese renders on any machine: the charts use a subset of Noto Sans CJK SC that ships in
+Chinese renders on any machine: the charts use the subset of Noto Sans CJK SC that ships in
 sim/fonts/ (SIL Open Font License). SVG files carry text as paths and no date, so the same
 run draws the same SVG.
 """
 
 from __future__ import annotations
 
-import math
-import multiprocessing
 import textwrap
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,24 +20,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansCJKsc-Regular-subset.otf"
-UNIT_ZH = {"100 million yuan": "亿元", "%": "%", "%/year": "%", "count": "家",
-           "enterprises": "家", "10 thousand people": "万人", "Dmnl": ""}
-COMPARATOR_TEXT = {
-    "zh": {"approx": "约 {v}（±{tol}）", "at_least": "≥ {v}", "reach": "达到 {v}"},
-    "en": {"approx": "about {v} (±{tol})", "at_least": "≥ {v}", "reach": "reach {v}"},
-}
-WORDS = {
-    "zh": {"projected": "预测", "target": "目标", "required": "目标所需路径", "year": "年份",
-           "cagr": "年均增长", "cumulative_growth": "累计增长", "overview": "规划目标总览",
-           "met": "达标", "below": "未达标", "above": "高于区间"},
-    "en": {"projected": "projected", "target": "target", "required": "path the target needs",
-           "year": "year", "cagr": "average annual growth", "cumulative_growth": "total growth",
-           "overview": "Plan targets at a glance", "met": "met", "below": "below target",
-           "above": "above band"},
-}
-STATUS_COLOURS = {"met": "#1a7f37", "below": "#cf222e", "above": "#9a6700"}
-PALETTE = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#1b7c83", "#6e7781"]
+from .charts.font import FONT_PATH  # noqa: E402
+from .charts.labels import PALETTE, WORDS, indicator_name as _name  # noqa: E402
+from .charts.labels import is_nan as _nan, target_text  # noqa: E402
 
 
 def style() -> dict:
@@ -48,35 +31,6 @@ def style() -> dict:
     family = font_manager.FontProperties(fname=str(FONT_PATH)).get_name()
     return {"font.family": [family], "svg.hashsalt": "sim", "svg.fonttype": "path",
             "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100}
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
-
-
-def target_text(target, lang: str) -> str:
-    """The target in words, e.g. '目标 2025：≥ 6,500 家' or '目标 2025：年均增长 约 8%（±0.5）'."""
-    words = WORDS[lang]
-    unit = UNIT_ZH.get(target.unit, target.unit) if lang == "zh" else target.unit
-    unit = "%" if target.measure != "level" or unit.startswith("%") else f" {unit}"
-    value = COMPARATOR_TEXT[lang][target.comparator].format(
-        v=_fmt(target.target) + unit,
-        tol=_fmt(target.tolerance) if not _nan(target.tolerance) else "")
-    if target.measure != "level":
-        value = f"{words[target.measure]} {value}"
-    sep = "：" if lang == "zh" else ": "
-    return f"{words['target']} {target.year}{sep}{value}"
-
-
-def _name(target, lang: str, width: int) -> str:
-    """The indicator's name, shortened to `width` characters for English titles."""
-    if lang == "zh":
-        return target.indicator_zh
-    return textwrap.shorten(target.indicator_en.split(" (")[0], width, placeholder="…")
-
-
-def _nan(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def draw_target(ax, target, paths: dict[str, pd.Series], lang: str, unit_label: str,
@@ -113,81 +67,6 @@ def draw_target(ax, target, paths: dict[str, pd.Series], lang: str, unit_label: 
         ax.set_xlabel(words["year"])
         ax.legend(fontsize=8, frameon=False)
     ax.grid(axis="y", color="#d0d7de", lw=0.6)
-
-
-def figure_for_target(target, paths, lang, unit_label, required=None):
-    """A single-target figure: indicator name and target text as the title."""
-    fig, ax = plt.subplots(figsize=(6.4, 4.0))
-    fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.13)
-    ax.set_title(f"{_name(target, lang, 70)}\n{target_text(target, lang)}", fontsize=11,
-                 loc="left")
-    draw_target(ax, target, paths, lang, unit_label, required)
-    return fig
-
-
-@dataclass
-class Panel:
-    """What one target's chart shows: its paths, the path it requires, unit and status."""
-
-    target: object
-    paths: dict
-    required: object
-    unit: str
-    status: str = ""
-
-
-def overview(panels: list[Panel], lang: str, title: str):
-    """Small multiples of every modelled target; panel titles coloured by status."""
-    n = max(1, len(panels))
-    cols = 4 if n > 6 else min(n, 3)
-    rows = math.ceil(n / cols)
-    height = 2.5 * rows + 0.8
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, height), squeeze=False)
-    fig.subplots_adjust(left=0.05, right=0.98, top=1 - 1.1 / height, bottom=0.6 / height,
-                        wspace=0.3, hspace=0.7)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    for ax, p in zip(axes.flat, panels):
-        draw_target(ax, p.target, p.paths, lang, "", p.required, compact=True)
-        ax.set_title(f"{_name(p.target, lang, 38)}\n{target_text(p.target, lang)}", fontsize=8,
-                     color=STATUS_COLOURS.get(p.status, "#24292f"))
-    if panels and len(panels[0].paths) > 1:
-        handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8,
-                   frameon=False)
-    fig.suptitle(title, fontsize=13)
-    return fig
-
-
-def write_charts(panels: list[Panel], folder: Path, lang: str, title: str) -> None:
-    """Every target's chart and the overview, as PNG and SVG, drawn by two processes.
-
-    Drawing dominates a run's time and each figure is independent, so where the platform
-    can fork, a child process draws part of the figures while this one draws the rest.
-    """
-    jobs = [(p.target.id, 1.0, lambda p=p: figure_for_target(p.target, p.paths, lang, p.unit,
-                                                              p.required)) for p in panels]
-    jobs.append(("overview", 0.5 * len(panels), lambda: overview(panels, lang, title)))
-    shares: list[list] = [[], []]
-    loads = [0.0, 0.0]
-    for job in sorted(jobs, key=lambda j: -j[1]):
-        i = loads.index(min(loads))
-        shares[i].append(job)
-        loads[i] += job[1]
-    folder.mkdir(parents=True, exist_ok=True)
-    can_fork = "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
-    child = None
-    if can_fork and shares[1]:
-        child = multiprocessing.get_context("fork").Process(
-            target=_draw_all, args=(shares[1], folder), daemon=True)
-        child.start()
-    else:
-        shares[0] += shares[1]
-    _draw_all(shares[0], folder)
-    if child is not None:
-        child.join()
-        if child.exitcode != 0:
-            raise RuntimeError(f"drawing charts failed in a worker (exit code {child.exitcode})")
 
 
 def fit_figure(name: str, simulated: pd.Series, observed: pd.Series, lang: str):
@@ -322,12 +201,6 @@ def review_figure(data: dict, lang: str, words: dict):
     ax.legend(fontsize=7, frameon=False)
     ax.grid(axis="y", color="#d0d7de", lw=0.6)
     return fig
-
-
-def _draw_all(jobs, folder: Path) -> None:
-    with plt.rc_context(style()):
-        for stem, _, make in jobs:
-            save(make(), folder, stem)
 
 
 def save(fig, folder: Path, stem: str) -> list[Path]:

@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from . import plots
+from .charts.font import FONT_PATH
+from .charts.labels import UNIT_ZH
 
 CSS = """
 @font-face { font-family: "SimCJK"; src: url(data:font/otf;base64,{font}) format("opentype"); }
@@ -88,7 +90,7 @@ def _font_face(text: str) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(plots.FONT_PATH))
+    font = TTFont(str(FONT_PATH))
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -138,7 +140,7 @@ def _summary_table(review, lang, words) -> str:
             else ""
         target = f"{COMPARATOR[r.comparator]}{r.target:g}{tol} ({r.target_year})"
         if lang == "zh":
-            unit = plots.UNIT_ZH.get(unit, unit).replace("%/year", "%/年")
+            unit = UNIT_ZH.get(unit, unit).replace("%/year", "%/年")
         cells = [unit, _num(r.baseline_2020), latest, target,
                  _num(r.required_growth) + ("%" if not pd.isna(r.required_growth) else ""),
                  _num(r.growth_needed_from_2020) + ("%" if not pd.isna(

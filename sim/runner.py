@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import engine
+from . import background, engine, outputs
 from . import indicators as ind
 from . import model as model_mod
-from . import outputs
 from . import scenario as scen
 from . import targets as tgt
+from .charts.labels import WORDS, unit_label
 from .errors import InputError, Problem
 
 
@@ -51,16 +51,12 @@ def simulate(scenario: scen.Scenario | str | Path, sets=(), engine_name: str = "
 
 def _chart_inputs(sim: Simulation, target, lang: str):
     """The series to draw for one target, its required path and its axis unit."""
-    from . import plots
-
     yearly = ind.annual(sim.results)[target.variable].astype(float)
     info = model_mod.info(sim.scenario.model)
     if target.measure == "level":
-        unit = plots.UNIT_ZH.get(target.unit, target.unit) if lang == "zh" else target.unit
-        return yearly * target.scale, None, unit
+        return yearly * target.scale, None, unit_label(target.unit, lang)
     doc_units = info.doc.set_index("Real Name")["Units"].get(target.variable, "")
-    unit = plots.UNIT_ZH.get(doc_units, doc_units) if lang == "zh" else doc_units
-    return yearly, tgt.required_path(yearly, target), unit
+    return yearly, tgt.required_path(yearly, target), unit_label(doc_units, lang)
 
 
 def _modelled(targets: pd.DataFrame) -> pd.DataFrame:
@@ -74,11 +70,11 @@ def _title(scenario: scen.Scenario, lang: str) -> str:
 def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
     """One chart per modelled target with every scenario's path, and an overview."""
     first = sims[0]
-    if first.targets is None:
+    if any(s.targets is None for s in sims):
         return
-    from . import plots  # matplotlib loads only once there is something to draw
+    from .charts.targets import Panel, write_charts
 
-    words = plots.WORDS[lang]
+    words = WORDS[lang]
     status = first.targets.set_index("id")["status"]
     panels = []
     for target in first.target_catalogue.itertuples(index=False):
@@ -90,12 +86,12 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
             label = words["projected"] if len(sims) == 1 else _title(sim.scenario, lang)
             paths[label] = series
             required = required if required is not None else req
-        panels.append(plots.Panel(target, paths, required, unit,
-                                  status[target.id] if len(sims) == 1 else ""))
+        panels.append(Panel(target, paths, required, unit,
+                            status[target.id] if len(sims) == 1 else ""))
     title = words["overview"]
     if len(sims) == 1:
         title = f"{title} · {_title(first.scenario, lang)}"
-    plots.write_charts(panels, folder, lang, title)
+    write_charts(panels, folder, lang, title)
 
 
 def _manifest(sims: list[Simulation]) -> dict:
@@ -131,7 +127,8 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
         on_simulated(sim)
     dest = Path(out) if out else Path("outputs") / sim.scenario.name
     info = model_mod.info(sim.scenario.model)
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest) as tmp, \
+            background.Job(_write_charts, [sim], tmp / "charts", lang):
         results = sim.results.copy()
         outputs.write_csv(results, tmp / "results.csv")
         tables = {"results": results}
@@ -145,7 +142,6 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
         outputs.write_xlsx(tables, tmp / "results.xlsx")
         outputs.write_yaml(sim.scenario.to_dict(info), tmp / "scenario.yaml")
         outputs.write_manifest(_manifest([sim]), tmp / "manifest.json")
-        _write_charts([sim], tmp / "charts", lang)
     return sim
 
 
@@ -177,7 +173,8 @@ def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
                                for p, n in zip(paths, names) if names.count(n) > 1])
     dest = Path(out) if out else Path("outputs") / "compare"
     table = comparison_table(sims)
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest) as tmp, \
+            background.Job(_write_charts, sims, tmp / "charts", lang):
         if not table.empty:
             outputs.write_csv(table, tmp / "targets_by_scenario.csv", index=False)
         frames = [s.indicators.assign(scenario=s.scenario.name).reset_index()
@@ -196,6 +193,4 @@ def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
                                tmp / "scenarios" / f"{sim.scenario.name}.yaml")
         outputs.write_xlsx(tables, tmp / "comparison.xlsx")
         outputs.write_manifest(_manifest(sims), tmp / "manifest.json")
-        if all(s.targets is not None for s in sims):
-            _write_charts(sims, tmp / "charts", lang)
     return table

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import distributions, ensemble
+from . import distributions, ensemble, outputs, plots
 from . import indicators as ind
 from . import model as model_mod
-from . import outputs, plots
 from . import scenario as scen
 from . import targets as tgt
+from .charts.labels import unit_label
 from .errors import InputError, Problem
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -168,6 +168,6 @@ def _fan_charts(result: Uncertainty, folder: Path, lang: str) -> None:
         unit = t.unit
         if t.measure != "level":  # growth targets are drawn as the level that grows
             unit = info.doc.set_index("Real Name")["Units"].get(t.variable, "")
-        unit = plots.UNIT_ZH.get(unit, unit) if lang == "zh" else unit
+        unit = unit_label(unit, lang)
         panels.append(plots.FanPanel(t, bands, required, unit, float(prob[t.id])))
     plots.write_fan_charts(panels, folder, lang)

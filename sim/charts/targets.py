@@ -1,0 +1,246 @@
+"""Each modelled target's chart and the overview of all of them, as PNG and SVG.
+
+A chart shows each scenario's projected path, and the target: for a level target a marker at
+the target year (with its band for "about" targets) and a dotted line at its value; for a
+growth target the path that growth would take from 2020 (with its band).
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..background import Job
+from .axes import Axes
+from .canvas import Canvas
+from .font import glyphs
+from .labels import GREY, INK, PALETTE, STATUS_COLOURS, WORDS, indicator_name, is_nan, \
+    target_text
+
+WIDTH, HEIGHT = 460.8, 288.0  # points: 6.4 by 4 inches
+PANEL_WIDTH, PANEL_HEIGHT = 230.4, 180.0
+PNG_DPI = 150
+
+
+@dataclass
+class Panel:
+    """What one target's chart shows: its paths, the path it requires, unit and status."""
+
+    target: object
+    paths: dict
+    required: object
+    unit: str
+    status: str = ""
+
+
+def _band(panel: Panel):
+    """Lower and upper paths of an "about" growth target's band, or None."""
+    t, req = panel.target, panel.required
+    if req is None or t.comparator != "approx" or is_nan(t.tolerance):
+        return None
+    span = [year - req.index[0] for year in req.index]
+    lo = [req.iloc[0] * (1 + (t.target - t.tolerance) / 100) ** s for s in span]
+    hi = [req.iloc[0] * (1 + (t.target + t.tolerance) / 100) ** s for s in span]
+    return list(req.index), lo, hi
+
+
+def _values(panel: Panel) -> list[float]:
+    """Every y value the chart must show."""
+    values = [float(v) for s in panel.paths.values() for v in s.values]
+    t = panel.target
+    if panel.required is not None:
+        values += [float(v) for v in panel.required.values]
+        band = _band(panel)
+        if band:
+            values += band[1] + band[2]
+    else:
+        tol = 0.0 if is_nan(t.tolerance) or t.comparator != "approx" else t.tolerance
+        values += [t.target - tol, t.target + tol]
+    return values
+
+
+def _years(panel: Panel) -> list[int]:
+    return sorted({int(y) for s in panel.paths.values() for y in s.index} |
+                  {int(panel.target.year)})
+
+
+def _target_marker(panel: Panel) -> str:
+    return "*" if panel.target.comparator == "at_least" else "D"
+
+
+def _draw_data(ax: Axes, panel: Panel, compact: bool) -> None:
+    """The target's band and path or line first, then the scenarios' paths, and the target's
+    marker on top, where no path can hide it."""
+    t = panel.target
+    if panel.required is not None:
+        band = _band(panel)
+        if band:
+            years, lo, hi = band
+            ax.canvas.polygon([(ax.x(y), ax.y(v)) for y, v in zip(years, lo)] +
+                              [(ax.x(y), ax.y(v)) for y, v in zip(years[::-1], hi[::-1])],
+                              GREY, 0.14)
+        ax.polyline(panel.required.index, panel.required.values, GREY, 1.2, (4, 2.5))
+    else:
+        ax.polyline([ax.xlo, ax.xhi], [t.target, t.target], GREY, 0.8, (1, 2))
+    for i, series in enumerate(panel.paths.values()):
+        colour = PALETTE[i % len(PALETTE)]
+        ax.polyline(series.index, series.values, colour, 1.2 if compact else 1.6)
+        ax.markers(series.index, series.values, "o", 3.5 if compact else 5, colour)
+    if panel.required is None:
+        x, y = ax.x(t.year), ax.y(t.target)
+        if t.comparator == "approx" and not is_nan(t.tolerance):
+            lo, hi = ax.y(t.target - t.tolerance), ax.y(t.target + t.tolerance)
+            ax.canvas.line([(x, lo), (x, hi)], GREY, 1.0)
+            for end in (lo, hi):
+                ax.canvas.line([(x - 4, end), (x + 4, end)], GREY, 1.0)
+        ax.canvas.marker(x, y, _target_marker(panel), 7 if compact else 10, GREY)
+
+
+def _legend_items(panel: Panel, lang: str) -> list[tuple[str, str, str]]:
+    """(label, kind, colour) for the legend: each path, then the target."""
+    words = WORDS[lang]
+    items = [(label, "path", PALETTE[i % len(PALETTE)]) for i, label in enumerate(panel.paths)]
+    if panel.required is not None:
+        items.append((words["required"], "dashed", GREY))
+        if _band(panel):
+            items.append(("±" + f"{panel.target.tolerance:g}", "band", GREY))
+    else:
+        items.append((words["target"], _target_marker(panel), GREY))
+    return items
+
+
+def _legend(canvas: Canvas, items, x0: float, y: float, right: float, size: float) -> float:
+    """Legend entries flowing left to right from (x0, y), wrapping at `right`; returns the
+    baseline of the last row."""
+    font = glyphs()
+    x = x0
+    for label, kind, colour in items:
+        width = 18 + font.width(label, size)
+        if x > x0 and x + width > right:
+            x, y = x0, y + size * 1.6
+        mid = y - size * 0.35
+        if kind in ("path", "dashed"):
+            canvas.line([(x, mid), (x + 14, mid)], colour, 1.6 if kind == "path" else 1.2,
+                        None if kind == "path" else (4, 2.5))
+            if kind == "path":
+                canvas.marker(x + 7, mid, "o", 5, colour)
+        elif kind == "band":
+            canvas.polygon([(x, mid - 4), (x + 14, mid - 4), (x + 14, mid + 4), (x, mid + 4)],
+                           colour, 0.14)
+        else:
+            canvas.marker(x + 7, mid, kind, 9, colour)
+        canvas.text(x + 18, y, label, size, INK)
+        x += width + 12
+    return y
+
+
+def _overview_legend(panels: list[Panel], lang: str) -> list[tuple[str, str, str]]:
+    """Each path, the required path and the target markers, as far as any panel has them."""
+    words = WORDS[lang]
+    items = [(label, "path", PALETTE[i % len(PALETTE)])
+             for i, label in enumerate(panels[0].paths)]
+    if any(p.required is not None for p in panels):
+        items.append((words["required"], "dashed", GREY))
+    shapes = {_target_marker(p) for p in panels if p.required is None}
+    items += [(words["target"] + (" ≥" if shape == "*" else ""), shape, GREY)
+              for shape in ("D", "*") if shape in shapes]
+    return items
+
+
+def target_chart(panel: Panel, lang: str) -> Canvas:
+    """One target's chart: title, target in words, legend, unit, paths against the target."""
+    words = WORDS[lang]
+    name = indicator_name(panel.target, lang, 90,
+                          lambda text: glyphs().width(text, 12) < WIDTH - 26)
+    goal = target_text(panel.target, lang)
+    canvas = Canvas(WIDTH, HEIGHT, title=f"{name} · {goal}")
+    left, right = 12.0, WIDTH - 14
+    canvas.text(left, 22, name, 12, INK)
+    canvas.text(left, 38, goal, 10, INK)
+    y = _legend(canvas, _legend_items(panel, lang), left, 55, right, 8)
+    if panel.unit:
+        y += 15
+        canvas.text(left, y, words["unit"] + panel.unit, 8, GREY)
+    ax = Axes(canvas, (left, y + 10, right, HEIGHT - 22), _years(panel), _values(panel),
+              glyphs(), 9)
+    ax.frame()
+    canvas.text((ax.left + ax.right) / 2, HEIGHT - 8, words["year"], 9, GREY, "middle")
+    _draw_data(ax, panel, compact=False)
+    return canvas
+
+
+def overview(panels: list[Panel], lang: str, title: str) -> Canvas:
+    """Small multiples of every modelled target; a panel's title is coloured by its status."""
+    words = WORDS[lang]
+    n = max(1, len(panels))
+    cols = 4 if n > 6 else min(n, 3)
+    rows = math.ceil(n / cols)
+    top, legend_space = 34.0, 40.0
+    height = top + rows * PANEL_HEIGHT + legend_space
+    canvas = Canvas(cols * PANEL_WIDTH, height, title=title)
+    canvas.text(canvas.width / 2, 22, title, 14, INK, "middle")
+    for i, panel in enumerate(panels):
+        x0 = (i % cols) * PANEL_WIDTH + 8
+        y0 = top + (i // cols) * PANEL_HEIGHT
+        colour = STATUS_COLOURS.get(panel.status, INK)
+        name = indicator_name(panel.target, lang, 60,
+                              lambda text: glyphs().width(text, 8.5) < PANEL_WIDTH - 16)
+        canvas.text(x0, y0 + 12, name, 8.5, colour)
+        canvas.text(x0, y0 + 24, target_text(panel.target, lang), 7.5, colour)
+        ax = Axes(canvas, (x0, y0 + 32, x0 + PANEL_WIDTH - 22, y0 + PANEL_HEIGHT - 14),
+                  _years(panel), _values(panel), glyphs(), 7, most_ticks=5)
+        ax.frame()
+        _draw_data(ax, panel, compact=True)
+    if panels:
+        y = _legend(canvas, _overview_legend(panels, lang), 12, height - legend_space + 22,
+                    canvas.width - 12, 8)
+        x = canvas.width - 12
+        for status in reversed([s for s in STATUS_COLOURS if any(p.status == s
+                                                                 for p in panels)]):
+            canvas.text(x, y, words[status], 8, STATUS_COLOURS[status], "end")
+            x -= glyphs().width(words[status], 8) + 10
+    return canvas
+
+
+def write_charts(panels: list[Panel], folder: Path, lang: str, title: str,
+                 workers: int = 2) -> list[Path]:
+    """Every target's chart and the overview, as PNG and SVG, in `folder`.
+
+    The canvases are laid out and their glyphs read here; the files are then written by
+    `workers` processes (forked, where the platform can), each taking an equal share of
+    the pixels to encode."""
+    canvases = [(p.target.id, target_chart(p, lang)) for p in panels]
+    canvases.append(("overview", overview(panels, lang, title)))
+    glyphs().prepare("".join(c.characters() for _, c in canvases))
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [(folder / f"{stem}.{fmt}", canvas) for stem, canvas in canvases
+             for fmt in ("png", "svg")]
+    shares: list[list] = [[] for _ in range(max(1, workers))]
+    loads = [0.0] * len(shares)
+    for path, canvas in sorted(files, key=lambda f: -_cost(*f)):
+        i = loads.index(min(loads))
+        shares[i].append((path, canvas))
+        loads[i] += _cost(path, canvas)
+    with ExitStack() as others:
+        for share in shares[1:]:
+            others.enter_context(Job(_write, share))
+        _write(shares[0])
+    return [path for path, _ in files]
+
+
+def _cost(path: Path, canvas: Canvas) -> float:
+    """Rough relative time to write a file: PNG encoding dominates and grows with area."""
+    return canvas.width * canvas.height * (4.0 if path.suffix == ".png" else 1.0)
+
+
+def _write(files) -> None:
+    from .png import to_png
+    from .svg import to_svg
+
+    for path, canvas in files:
+        if path.suffix == ".png":
+            path.write_bytes(to_png(canvas, PNG_DPI))
+        else:
+            path.write_text(to_svg(canvas), encoding="utf-8")
