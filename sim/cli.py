@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import sys
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -24,6 +26,19 @@ ENGINE = click.option("--engine", "engine_name", type=click.Choice(["batch", "py
 SET = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                    help="Override a model constant for this run (repeatable); wins over the "
                         "scenario files.")
+
+
+@contextmanager
+def library_loading():
+    """Pause the cyclic garbage collector while the library and pandas load, then freeze
+    what they built: those objects live as long as the process, and sparing the collector
+    from walking them again and again saves a few tenths of a second per command."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class SimGroup(click.Group):
@@ -109,7 +124,8 @@ def main(ctx, debug):
 @ENGINE
 def run(scenario_file, out, sets, lang, engine_name):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
-    from . import runner
+    with library_loading():
+        from . import runner
 
     def show(sim):
         _notice(sim)
@@ -135,7 +151,8 @@ def run(scenario_file, out, sets, lang, engine_name):
 @ENGINE
 def compare(scenario_files, out, sets, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
-    from . import runner
+    with library_loading():
+        from . import runner
 
     table = runner.compare(scenario_files, sets=sets, out=out, lang=lang,
                            engine_name=engine_name, on_simulated=_notice)
@@ -158,7 +175,8 @@ def compare(scenario_files, out, sets, lang, engine_name):
 @LANG
 def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
     """Probability of meeting each target, from the scenario's uncertainty: section."""
-    from . import uncertainty as unc
+    with library_loading():
+        from . import uncertainty as unc
 
     live = sys.stderr.isatty()
 
@@ -195,7 +213,8 @@ def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
 @LANG
 def sensitivity(scenario_file, method, samples, seed, out, sets, lang):
     """Rank the uncertain parameters by their effect on each 2025 target."""
-    from . import sensitivity as sens
+    with library_loading():
+        from . import sensitivity as sens
 
     result = sens.run(scenario_file, method, samples, seed, sets)
     dest = out or Path("outputs") / "sensitivity" / f"{result.scenario.name}_{method}"
@@ -217,7 +236,8 @@ def sensitivity(scenario_file, method, samples, seed, out, sets, lang):
 @LANG
 def review(scenario_files, actuals, uncertainty_dir, out, sets, lang):
     """The mid-term review: actuals, projections and targets in one HTML report."""
-    from . import review as rev
+    with library_loading():
+        from . import review as rev
 
     result = rev.build(actuals, scenario_files, uncertainty_dir, sets)
     dest = out or Path("outputs") / "review"
@@ -235,7 +255,8 @@ def review(scenario_files, actuals, uncertainty_dir, out, sets, lang):
 @LANG
 def calibrate(spec_file, out, lang):
     """Fit the parameters named in SPEC to its observed data."""
-    from . import calibration
+    with library_loading():
+        from . import calibration
 
     spec = calibration.load(spec_file)
     dest = out or Path("outputs") / "calibration" / spec.name
@@ -266,7 +287,8 @@ def calibrate(spec_file, out, lang):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def params(model_path, as_json):
     """List every tunable parameter with value, unit, range and description."""
-    from . import model as model_mod
+    with library_loading():
+        from . import model as model_mod
 
     table = model_mod.info(model_path).table()
     if as_json:
@@ -283,12 +305,22 @@ def params(model_path, as_json):
 @SET
 def validate(scenario_file, sets):
     """Check SCENARIO (and the files it extends) without running it."""
-    from . import scenario as scen
+    with library_loading():
+        from . import scenario as scen
 
     s = scen.load(scenario_file, sets)
     click.echo(f"{scenario_file}: ok ({len(s.constants)} constants, {len(s.series)} series, "
                f"model {s.model.name})")
 
 
+def entry() -> None:
+    """The `sim` console script: `main`, with everything alive at the end frozen so that
+    the interpreter does not walk it once more on its way out."""
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

@@ -148,3 +148,26 @@ def test_run_any_vensim_model_without_plan_targets(cli, tmp_path):
                                                "scenario.yaml"}
     results = pd.read_csv(out / "results.csv", encoding="utf-8-sig", index_col="time")
     assert list(results["stock"]) == [100.0, 75.0, 56.25]
+
+
+def test_the_collector_runs_again_after_the_library_has_loaded(cli):
+    import gc
+
+    assert cli("validate", SCENARIOS / "baseline.yaml").exit_code == 0
+    assert gc.isenabled()
+
+
+def test_the_console_script_freezes_what_is_left_before_exit(monkeypatch):
+    import gc
+
+    from sim.cli import entry
+
+    monkeypatch.setattr("sys.argv", ["sim", "--version"])
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit) as stop:
+            entry()
+        assert stop.value.code == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
