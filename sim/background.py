@@ -61,6 +61,7 @@ class Job:
         finally:
             self.process.join()
             self.conn.close()
-        if error is not None or self.process.exitcode != 0:
-            raise RuntimeError(f"writing in the background failed: {error or 'exit code '}"
-                               f"{'' if error else self.process.exitcode}")
+        if error is None and self.process.exitcode != 0:
+            error = f"the worker process ended with exit code {self.process.exitcode}"
+        if error is not None:
+            raise RuntimeError(f"writing in the background failed: {error}")

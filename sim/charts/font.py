@@ -42,7 +42,7 @@ class Glyphs:
         """Read from the font every character of `text` not yet known, and save the cache.
 
         A character the font lacks warns once and is drawn as a blank half an em wide."""
-        wanted = sorted(set(text) - set(self.table))
+        wanted = sorted({c for c in text if c not in self.table})
         if not wanted:
             return
         from fontTools.pens.svgPathPen import SVGPathPen
