@@ -23,6 +23,7 @@ ENGINE = click.option("--engine", "engine_name", type=click.Choice(["batch", "py
                       default="batch", show_default=True,
                       help="batch: numpy, same results as PySD; models it does not support "
                            "run with PySD. pysd: always PySD.")
+SEED = click.option("--seed", type=int, help="Random seed [default: the scenario's].")
 SET = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                    help="Override a model constant for this run (repeatable); wins over the "
                         "scenario files.")
@@ -166,7 +167,7 @@ def compare(scenario_files, out, sets, lang, engine_name):
 @main.command()
 @click.argument("scenario_file", metavar="SCENARIO")
 @click.option("--samples", type=int, help="Members to run [default: the scenario's].")
-@click.option("--seed", type=int, help="Random seed [default: the scenario's].")
+@SEED
 @click.option("--sampling", type=click.Choice(["latin_hypercube", "random"]),
               help="Sampling design [default: the scenario's, else latin_hypercube].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -206,7 +207,7 @@ def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
 @click.option("--samples", type=int,
               help="Base samples: a power of two for Sobol [default 1024]; trajectories "
                    "for Morris [default 100].")
-@click.option("--seed", type=int, help="Random seed [default: the scenario's].")
+@SEED
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/sensitivity/<scenario name>_<method>].")
 @SET

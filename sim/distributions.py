@@ -73,12 +73,8 @@ def check(section, file: str, info, problems: list[Problem]) -> dict:
         problems.append(Problem(file, "uncertainty.parameters", "must map parameter names to "
                                 "distributions."))
         return out
-    for name, spec in params.items():
-        where, line = f"uncertainty.parameters.{name}", line_of(params, name)
-        p = info.parameter(name)
-        if p is None:
-            problems.append(Problem(file, where, info.unknown_parameter(name), line))
-            continue
+    for spec, where, line, p in info.known_parameters(params, file, "uncertainty.parameters",
+                                                      problems):
         real = p.name
         clean = _check_one(spec, file, where, line, problems)
         if clean is None:

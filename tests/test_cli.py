@@ -61,24 +61,21 @@ def test_set_overrides_the_scenario(cli, tmp_path):
     assert ind["sei_va_growth"].iloc[1:].tolist() == pytest.approx([10.0] * 5, abs=1e-9)
 
 
-def test_bad_scenario_exits_1_with_one_line_and_writes_nothing(cli, tmp_path):
-    (tmp_path / "bad.yaml").write_text(f"model: {MODEL}\nconstants:\n  sei real growht: 0.1\n",
-                                       encoding="utf-8")
-    result = cli("run", "bad.yaml")
+@pytest.mark.parametrize("command, text, message", [
+    ("run", "constants:\n  sei real growht: 0.1\n",
+     "constants.sei real growht | unknown parameter. Did you mean 'sei real growth'? Run "
+     "'sim params' for the list."),
+    ("validate", "constants:\n  hte exit rate: 1.5\n",
+     "constants.hte exit rate | 1.5 is outside the model's range [0, 1] for 'hte exit rate' "
+     "(1/Year). Choose a value inside it."),
+])
+def test_bad_scenario_exits_1_with_one_line_and_writes_nothing(cli, tmp_path, command, text,
+                                                               message):
+    (tmp_path / "bad.yaml").write_text(f"model: {MODEL}\n{text}", encoding="utf-8")
+    result = cli(command, "bad.yaml")
     assert result.exit_code == 1
-    assert result.output == ("Error: bad.yaml:3: constants.sei real growht | unknown parameter. "
-                             "Did you mean 'sei real growth'? Run 'sim params' for the list.\n")
+    assert result.output == f"Error: bad.yaml:3: {message}\n"
     assert not (tmp_path / "outputs").exists()
-
-
-def test_out_of_range_value(cli, tmp_path):
-    (tmp_path / "r.yaml").write_text(f"model: {MODEL}\nconstants:\n  hte exit rate: 1.5\n",
-                                     encoding="utf-8")
-    result = cli("validate", "r.yaml")
-    assert result.exit_code == 1
-    assert result.output == ("Error: r.yaml:3: constants.hte exit rate | 1.5 is outside the "
-                             "model's range [0, 1] for 'hte exit rate' (1/Year). Choose a value "
-                             "inside it.\n")
 
 
 def test_missing_scenario_file(cli):

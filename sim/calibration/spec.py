@@ -216,12 +216,7 @@ def _parameters(data, info, shown, problems) -> list[FitParameter]:
                                 "each with bounds: [lower, upper].", line_of(data, "parameters")))
         return []
     out = []
-    for name, spec in raw.items():
-        where, line = f"parameters.{name}", line_of(raw, name)
-        p = info.parameter(name)
-        if p is None:
-            problems.append(Problem(shown, where, info.unknown_parameter(name), line))
-            continue
+    for spec, where, line, p in info.known_parameters(raw, shown, "parameters", problems):
         real = p.name
         spec = spec if isinstance(spec, dict) else {}
         bounds = spec.get("bounds")
