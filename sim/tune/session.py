@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import actuals as actuals_mod
 from .. import indicators as ind
 from .. import model as model_mod
-from .. import runner
+from .. import anchoring, engine
 from .. import scenario as scen
 from .. import targets as tgt
 from ..charts.labels import unit_label
@@ -57,6 +57,8 @@ class Tuner:
         self.catalogue = tgt.catalogue_for(self.base.model)
         if self.catalogue is not None:
             self.catalogue = tgt.with_overrides(self.catalogue, self.base.targets)
+        self.indicators = ind.catalogue_for(self.base.model)
+        self.units = dict(zip(self.info.doc["Real Name"], self.info.doc["Units"]))
         self.observed = (actuals_mod.load(self.base.actuals, self.base.model)
                          if self.base.actuals is not None else None)
         self.sessions: OrderedDict[str, Session] = OrderedDict()
@@ -102,19 +104,28 @@ class Tuner:
             session.body, session.scenario, session.result = body, scenario, result
         return result
 
+    def results(self, scenario: scen.Scenario):
+        """(results, Anchored or None) of `scenario`, composed as runner.simulate composes
+        them, with the catalogues and actuals read once; the page shows no indicator table."""
+        if scenario.actuals is None:
+            return engine.run_with(scenario)[0], None
+        anchored = anchoring.anchor(scenario, self.observed, scenario.as_of,
+                                    lambda s: engine.run_with(s)[0])
+        return anchored.results, anchored
+
     def simulate(self, scenario: scen.Scenario) -> dict:
         """Targets, tracked targets and chart series of one run of `scenario`."""
-        sim = runner.simulate(scenario)
+        results, anchor = self.results(scenario)
         out = {"targets": [], "tracked": [], "charts": [], "notices": []}
-        if sim.anchor is not None:
-            out["notices"] = list(sim.anchor.notices)
-            out["as_of"] = sim.anchor.as_of
-        if sim.targets is None:
+        if anchor is not None:
+            out["notices"] = list(anchor.notices)
+            out["as_of"] = anchor.as_of
+        if self.catalogue is None:
             return out
-        yearly = ind.annual(sim.results)
-        status = sim.targets.set_index("id")
-        ind_catalogue = ind.catalogue_for(scenario.model)
-        for t in sim.target_catalogue.itertuples(index=False):
+        yearly = ind.annual(results)
+        status = tgt.evaluate(results, self.catalogue).set_index("id")
+        ind_catalogue = self.indicators
+        for t in self.catalogue.itertuples(index=False):
             row = status.loc[t.id]
             entry = {"id": t.id, "zh": t.indicator_zh, "en": t.indicator_en, "unit": t.unit,
                      "year": int(t.year), "target": _number(t.target),
@@ -135,7 +146,7 @@ class Tuner:
             series = series * target.scale
             unit = target.unit
         else:  # growth targets are drawn as the level that grows
-            unit = self.info.doc.set_index("Real Name")["Units"].get(target.variable, "")
+            unit = self.units.get(target.variable, "")
         required = tgt.required_path(series, target)
         chart = {"id": target.id, "unit": {"zh": unit_label(unit, "zh"), "en": unit},
                  "years": [int(y) for y in series.index],

@@ -306,20 +306,47 @@ function chartOption(c, t) {
   };
 }
 
+// Charts on screen are drawn at once; the others when they scroll into view. A chart whose
+// series keep their kinds only gets new data (ECharts merges by index), which is cheaper.
+const visible = new Set();
+const watcher = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    const id = e.target.dataset.id;
+    if (e.isIntersecting) { visible.add(id); drawChart(id); } else visible.delete(id);
+  }
+});
+
+function drawChart(id) {
+  const chart = S.charts[id];
+  if (!chart || !S.result || chart.drawn === S.result) return;
+  const c = S.result.charts.find((x) => x.id === id);
+  const t = S.result.targets.find((x) => x.id === id);
+  if (!c || !t) return;
+  const option = chartOption(c, t);
+  const shape = JSON.stringify([S.lang, option.series.map((s) => s.name)]);
+  if (shape === chart.shape) {
+    chart.setOption({series: option.series.map((s) => ({data: s.data}))}, {lazyUpdate: false});
+  } else {
+    chart.setOption(option, {notMerge: true, lazyUpdate: false});
+    chart.shape = shape;
+  }
+  chart.drawn = S.result;
+}
+
 function renderCharts() {
   const holder = $("#charts");
-  const byId = Object.fromEntries(S.result.targets.map((t) => [t.id, t]));
   for (const c of S.result.charts) {
-    let chart = S.charts[c.id];
-    if (!chart) {
+    if (!S.charts[c.id]) {
       const div = document.createElement("div");
       div.className = "chart";
       div.dataset.id = c.id;
       holder.append(div);
-      chart = S.charts[c.id] = echarts.init(div, null, {renderer: "canvas"});
+      S.charts[c.id] = echarts.init(div, null, {renderer: "canvas"});
+      watcher.observe(div);
     }
-    chart.setOption(chartOption(c, byId[c.id]), {notMerge: true, lazyUpdate: false});
+    S.charts[c.id].drawn = null;
   }
+  for (const id of visible) drawChart(id);
 }
 
 // ---- pin, uncertainty, save, language ----------------------------------------------------
@@ -336,7 +363,8 @@ function unpin() { S.pinned = null; $("#unpin").hidden = true; render(); }
 async function uncertainty() {
   $("#status-line").textContent = w("running");
   try {
-    S.spread = await api("/api/uncertainty");
+    const n = $("#samples").value;
+    S.spread = await api("/api/uncertainty", n === "" ? {} : {samples: Number(n)});
     render();
     $("#status-line").textContent = `${w("p_met")}: ${S.spread.samples} ${w("members")}`;
   } catch (problems) { showProblems(problems); $("#status-line").textContent = ""; }
@@ -370,6 +398,8 @@ async function start() {
     S.info = await api("/api/session");
   } catch (problems) { showProblems(problems); return; }
   S.session = S.info.session;
+  if (S.info.scenario.samples) $("#samples").value = S.info.scenario.samples;
+  $("#uncertainty").disabled = !S.info.scenario.samples;
   applyLanguage();
   $("#pin").addEventListener("click", pin);
   $("#unpin").addEventListener("click", unpin);
