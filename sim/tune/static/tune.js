@@ -270,11 +270,14 @@ function chartOption(c, t) {
                                                  animation: false, ...extra});
   const pairs = (years, values) => years.map((y, i) => [y, values[i]]);
   const band = S.spread && S.spread.bands[c.id];
-  if (band) {
-    line("p5", pairs(band.years, band.low), {stack: "band", lineStyle: {opacity: 0},
-                                            tooltip: {show: false}});
-    line(w("band"), pairs(band.years, band.high.map((v, i) => v - band.low[i])),
-         {stack: "band", lineStyle: {opacity: 0}, areaStyle: {color: "#0969da", opacity: 0.15}});
+  if (band) {  // a polygon from the 5% path out and the 95% path back
+    const edge = [...band.years.map((y, i) => [y, band.high[i]]),
+                  ...band.years.map((y, i) => [y, band.low[i]]).reverse()];
+    series.push({name: w("band"), type: "custom", data: [edge[0]], silent: true, z: 1,
+                 animation: false, itemStyle: {color: "rgba(9,105,218,0.2)"},
+                 renderItem: (params, api) => ({type: "polygon",
+                   shape: {points: edge.map((p) => api.coord(p))},
+                   style: {fill: "rgba(9,105,218,0.2)"}})});
   }
   const pin = S.pinned && S.pinned.charts.find((p) => p.id === c.id);
   if (pin) line(w("pinned"), pairs(pin.years, pin.values), {color: "#8c959f",
@@ -290,6 +293,11 @@ function chartOption(c, t) {
                  color: "#24292f", animation: false});
   }
   const years = [...c.years, ...c.actuals.map((a) => a[0])];
+  // the value axis spans every value drawn (a stacked band would otherwise pull it to 0)
+  const ys = [...c.values, ...c.actuals.map((a) => a[1]), ...(c.required || []).map((r) => r[1]),
+              ...(c.target !== null ? [c.target] : []), ...(pin ? pin.values : []),
+              ...(band ? [...band.low, ...band.high] : [])].filter((v) => v !== null);
+  const lo = Math.min(...ys), hi = Math.max(...ys), pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.05 || 1;
   return {
     animation: false, textStyle: {fontFamily: FONT},
     title: {text: S.lang === "zh" ? t.zh : t.en, subtext: `${c.unit[S.lang]} · ${targetText(t)}`,
@@ -298,10 +306,10 @@ function chartOption(c, t) {
     grid: {left: 56, right: 14, top: 52, bottom: 46},
     tooltip: {trigger: "axis", valueFormatter: (v) => fmt(v)},
     legend: {bottom: 0, textStyle: {fontSize: 11, fontFamily: FONT}, itemWidth: 14,
-             data: series.filter((s) => s.name !== "p5").map((s) => s.name)},
+             data: series.map((s) => s.name)},
     xAxis: {type: "value", min: Math.min(...years), max: Math.max(...years), interval: 1,
             axisLabel: {formatter: (v) => String(v)}},
-    yAxis: {type: "value", scale: true},
+    yAxis: {type: "value", min: niceFloor(lo - pad), max: niceCeil(hi + pad)},
     series,
   };
 }
@@ -325,13 +333,19 @@ function drawChart(id) {
   const option = chartOption(c, t);
   const shape = JSON.stringify([S.lang, option.series.map((s) => s.name)]);
   if (shape === chart.shape) {
-    chart.setOption({series: option.series.map((s) => ({data: s.data}))}, {lazyUpdate: false});
+    const update = option.series.map((s) => (s.renderItem ? {data: s.data, renderItem:
+                                               s.renderItem} : {data: s.data}));
+    chart.setOption({yAxis: option.yAxis, series: update}, {lazyUpdate: false});
   } else {
     chart.setOption(option, {notMerge: true, lazyUpdate: false});
     chart.shape = shape;
   }
   chart.drawn = S.result;
 }
+
+function niceStep(v) { return 10 ** Math.floor(Math.log10(Math.abs(v) || 1) - 1); }
+function niceFloor(v) { const s = niceStep(v); return Math.floor(v / s) * s; }
+function niceCeil(v) { const s = niceStep(v); return Math.ceil(v / s) * s; }
 
 function renderCharts() {
   const holder = $("#charts");
