@@ -12,10 +12,11 @@ from pathlib import Path
 
 import click
 
+from .bundled import default_model
 from .errors import SimError
 
 # The library is imported inside each command, so that `sim --help` answers at once.
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "qingdao_fyp.mdl"
+DEFAULT_MODEL = default_model()
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of chart labels and printed tables.")
