@@ -15,7 +15,7 @@ Constants are named as in the model (Vensim names, or their Python form).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +73,8 @@ def _scenario(scenario: PathLike | Scenario, constants: Mapping[str, float] | No
     return out
 
 
-def simulate(scenario: PathLike | Scenario, constants: Mapping[str, float] | None = None, *,
+def simulate(scenario: PathLike | Scenario, constants: Mapping[str, float] | None = None,
+             members: pd.DataFrame | Mapping[str, Sequence[float]] | None = None, *,
              engine: str = "batch", actuals: PathLike | None = None,
              as_of: int | None = None) -> Simulation:
     """Run one scenario (a file or a loaded Scenario) and measure it against the targets.
@@ -81,11 +82,19 @@ def simulate(scenario: PathLike | Scenario, constants: Mapping[str, float] | Non
     The result has `.results` (every variable), `.indicators` (the plan's indicators by
     year), `.targets` (each target with projected value, gap and status) and
     `.write(folder, lang)`. With `actuals` (CSV) the run reproduces the observed years up to
-    `as_of` and projects from there. `engine` is "batch" (numpy) or "pysd"."""
+    `as_of` and projects from there. `engine` is "batch" (numpy) or "pysd".
+
+    `members` ({constant: values} or a DataFrame, one row per parameter set) runs them all
+    at once (batch engine, else PySD); the tables are then stacked by member."""
     from . import runner
 
-    return runner.simulate(_scenario(scenario, constants), engine_name=engine,
-                           actuals=_path(actuals), as_of=as_of)
+    loaded = _scenario(scenario, constants)
+    if members is not None:
+        import pandas as pd
+
+        table = members if isinstance(members, pd.DataFrame) else pd.DataFrame(members)
+        return runner.simulate_members(loaded, table, _path(actuals), as_of)
+    return runner.simulate(loaded, engine_name=engine, actuals=_path(actuals), as_of=as_of)
 
 
 def compare(scenarios: Iterable[PathLike | Scenario],
@@ -153,8 +162,9 @@ def midterm_review(actuals: PathLike, scenarios: Iterable[PathLike | Scenario], 
     by an uncertainty analysis, for bands on the charts."""
     from . import review
 
-    return review.build(Path(actuals), [_scenario(s, constants) for s in scenarios],
-                        _path(uncertainty))
+    given = [s if not constants and isinstance(s, (str, Path)) else _scenario(s, constants)
+             for s in scenarios]
+    return review.build(Path(actuals), given, _path(uncertainty))
 
 
 def parameters(model: PathLike | None = None) -> pd.DataFrame:

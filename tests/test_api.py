@@ -97,3 +97,40 @@ def test_import_sim_loads_no_library_module():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_members_run_at_once_and_each_equals_its_single_run(repo_copy):
+    members = pd.DataFrame({"sei_real_growth": [0.06, 0.10], "innovation loop strength": [0, 0]},
+                           index=pd.Index(["slow", "fast"], name="case"))
+    both = sim.simulate("scenarios/baseline.yaml", members=members)
+    for case, growth in (("slow", 0.06), ("fast", 0.10)):
+        one = sim.simulate("scenarios/baseline.yaml", {"sei real growth": growth,
+                                                       "innovation loop strength": 0})
+        pd.testing.assert_frame_equal(both.results.xs(case), one.results, rtol=1e-12)
+        pd.testing.assert_frame_equal(both.indicators.xs(case), one.indicators, rtol=1e-12)
+        mine = both.targets[both.targets["case"] == case].drop(columns="case")
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), one.targets, rtol=1e-12)
+        # exact growth with the loop off: the member's rate, every year
+        assert both.indicators.xs(case)["sei_va_growth"].iloc[1:].tolist() == \
+            pytest.approx([growth * 100] * 5, abs=1e-9)
+    dest = both.write("m")
+    assert {p.name for p in dest.iterdir()} == {"members.csv", "results.csv", "indicators.csv",
+                                                "targets.csv", "results.xlsx", "scenario.yaml",
+                                                "manifest.json"}
+    written = pd.read_csv(dest / "indicators.csv", encoding="utf-8-sig",
+                          index_col=["case", "year"])
+    assert written.loc[("fast", 2025), "sei_va_growth"] == pytest.approx(10.0, abs=1e-9)
+
+
+def test_bad_members_name_each_column(repo_copy):
+    with pytest.raises(InputError) as err:
+        sim.simulate("scenarios/baseline.yaml",
+                     members={"sei real growh": [0.1], "hte exit rate": [1.5],
+                              "finance real growth": [float("nan")]})
+    assert str(err.value).splitlines() == [
+        "members: sei real growh | unknown parameter. Did you mean 'sei real growth'? Run "
+        "'sim params' for the list.",
+        "members: hte exit rate | values 1.5 to 1.5 reach outside the model's range [0, 1] "
+        "(1/Year). Keep them inside it.",
+        "members: finance real growth | every value must be a number.",
+    ]
