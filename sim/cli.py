@@ -82,10 +82,12 @@ def library(*modules: str):
     return sys.modules[__package__]
 
 
-class SimGroup(click.Group):
-    """Turns every domain error into one clean message and exit code 1 (unless --debug).
+# The library names a bad argument in its problems; here it came from this option.
+OPTION_OF = {"constants": "--set", "samples": "--samples"}
 
-    The library names the constants it was given `constants`; here they came from --set."""
+
+class SimGroup(click.Group):
+    """Turns every domain error into one clean message and exit code 1 (unless --debug)."""
 
     def invoke(self, ctx):
         try:
@@ -94,8 +96,8 @@ class SimGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             if isinstance(exc, InputError):
-                exc = InputError([Problem("--set", p.key, p.message, p.line)
-                                  if p.file == "constants" else p for p in exc.problems])
+                exc = InputError([Problem(OPTION_OF[p.file], p.key, p.message, p.line)
+                                  if p.file in OPTION_OF else p for p in exc.problems])
             raise click.ClickException(str(exc)) from None
 
 

@@ -59,7 +59,7 @@ def run(path, method: str = "sobol", samples: int | None = None, seed: int | Non
     base = samples if samples is not None else DEFAULT_BASE[method]
     settings = settings_for(scenario, base, seed, None, minimum=MIN_BASE[method])
     if method == "sobol" and base & (base - 1):
-        raise InputError([Problem("--samples", str(base), "Sobol sampling needs a power of "
+        raise InputError([Problem("samples", str(base), "Sobol sampling needs a power of "
                                   "two (e.g. 512, 1024).")])
     params = settings["parameters"]
     names = list(params)

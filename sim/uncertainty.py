@@ -46,7 +46,7 @@ def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None
     if sampling is not None:
         out["sampling"] = sampling
     if out["samples"] < minimum:
-        raise InputError([Problem("--samples", str(out["samples"]), f"too few members: use at "
+        raise InputError([Problem("samples", str(out["samples"]), f"too few members: use at "
                                   f"least {minimum}.")])
     return out
 

@@ -134,3 +134,9 @@ def test_bad_members_name_each_column(repo_copy):
         "(1/Year). Keep them inside it.",
         "members: finance real growth | every value must be a number.",
     ]
+
+
+def test_library_problems_name_arguments_not_command_line_options(repo_copy):
+    with pytest.raises(InputError) as err:
+        sim.uncertainty_analysis("scenarios/baseline.yaml", samples=3)
+    assert str(err.value).startswith("samples: 3 | too few members: use at least ")
