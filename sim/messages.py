@@ -31,7 +31,8 @@ MESSAGES: dict[str, dict[str, str] | str] = {
     "status_above": {"zh": "高于区间", "en": "above"},
     "status_tracked": {"zh": "跟踪指标，未建模", "en": "tracked"},
     "status_outside run": {"zh": "不在模拟期内", "en": "outside run"},
-    "targets_met": {"zh": "{met}/{n} 个建模目标达标", "en": "{met} of {n} modelled targets met"},
+    "targets_met": {"zh": "{met}/{n} 个建模目标达标",
+                    "en": "{met} of {n} modelled targets met"},
     # progress and summaries
     "members_done": "  {done}/{total} members",
     "ensemble_summary": "{samples} members, {sampling}, seed {seed}, engine {engine}",
