@@ -36,7 +36,7 @@ def test_another_model_brings_its_own_or_none(tmp_path):
     assert narrative.plan(tmp_path / "other.mdl", "zh") == "某市规划"
     assert narrative.plan(tmp_path / "other.mdl", "en") == "A city's plan"
     assert narrative.loops(tmp_path / "bare.mdl", "zh") == []
-    assert narrative.plan(tmp_path / "other.mdl", "en") is None
+    assert narrative.plan(tmp_path / "bare.mdl", "en") is None
 
 
 def test_a_bad_narrative_file_names_each_problem(tmp_path, monkeypatch):
