@@ -92,8 +92,10 @@ def simulate(scenario: PathLike | Scenario, constants: Mapping[str, float] | Non
     if members is not None:
         import pandas as pd
 
+        from . import members as several
+
         table = members if isinstance(members, pd.DataFrame) else pd.DataFrame(members)
-        return runner.simulate_members(loaded, table, _path(actuals), as_of)
+        return several.simulate(loaded, table, _path(actuals), as_of)
     return runner.simulate(loaded, engine_name=engine, actuals=_path(actuals), as_of=as_of)
 
 
