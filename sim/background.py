@@ -16,6 +16,8 @@ def _child(conn, fn, args) -> None:
     try:
         fn(*args)
         conn.send(None)
+    except OSError as exc:  # a full disk or a read-only folder: the parent words it
+        conn.send(OSError(exc.errno, exc.strerror, exc.filename))
     except BaseException as exc:  # reported to the parent, which raises it
         conn.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
     finally:
@@ -63,5 +65,7 @@ class Job:
             self.conn.close()
         if error is None and self.process.exitcode != 0:
             error = f"the worker process ended with exit code {self.process.exitcode}"
+        if isinstance(error, OSError):
+            raise error
         if error is not None:
             raise RuntimeError(f"writing in the background failed: {error}")

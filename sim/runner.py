@@ -111,6 +111,11 @@ def _manifest(sims: list[Simulation]) -> dict:
     return {"runs": entries}
 
 
+def _inputs(sims: list[Simulation]) -> list[Path]:
+    """The files the runs read: an output folder must never hold one of them."""
+    return [p for sim in sims for p in (*sim.scenario.files, sim.scenario.model)]
+
+
 def _targets_for_output(targets: pd.DataFrame) -> pd.DataFrame:
     return targets.round({"projected": 6, "gap": 6})
 
@@ -127,7 +132,7 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
         on_simulated(sim)
     dest = Path(out) if out else Path("outputs") / sim.scenario.name
     info = model_mod.info(sim.scenario.model)
-    with outputs.atomic_folder(dest) as tmp, \
+    with outputs.atomic_folder(dest, _inputs([sim])) as tmp, \
             background.Job(_write_charts, [sim], tmp / "charts", lang):
         results = sim.results.copy()
         outputs.write_csv(results, tmp / "results.csv")
@@ -173,7 +178,7 @@ def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
                                for p, n in zip(paths, names) if names.count(n) > 1])
     dest = Path(out) if out else Path("outputs") / "compare"
     table = comparison_table(sims)
-    with outputs.atomic_folder(dest) as tmp, \
+    with outputs.atomic_folder(dest, _inputs(sims)) as tmp, \
             background.Job(_write_charts, sims, tmp / "charts", lang):
         if not table.empty:
             outputs.write_csv(table, tmp / "targets_by_scenario.csv", index=False)

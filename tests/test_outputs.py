@@ -11,14 +11,14 @@ from sim import outputs
 def test_atomic_folder_replaces_only_on_success(tmp_path):
     dest = tmp_path / "out"
     with outputs.atomic_folder(dest) as tmp:
-        (tmp / "a.txt").write_text("first")
-    assert (dest / "a.txt").read_text() == "first"
+        (tmp / "manifest.json").write_text("first")
+    assert (dest / "manifest.json").read_text() == "first"
     with pytest.raises(RuntimeError):
         with outputs.atomic_folder(dest) as tmp:
-            (tmp / "a.txt").write_text("second")
+            (tmp / "manifest.json").write_text("second")
             raise RuntimeError("boom")
-    assert (dest / "a.txt").read_text() == "first"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (dest / "manifest.json").read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
 
 
 def test_csv_has_bom_and_unix_line_ends(tmp_path):
