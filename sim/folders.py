@@ -1,10 +1,15 @@
-"""Replacing a folder in one step, one writer at a time, cleaning up after killed runs.
+"""Replacing a folder in one step, cleaning up after killed runs, and telling concurrent
+runs into one folder apart.
 
-For a destination `out/name`, a run holds an exclusive lock on `out/.name.lock` while it
-writes `out/.name.tmp-*` and swaps it with `out/name`. Whatever `.name.tmp-*` or
-`.name.old-*` folder exists while the lock is held belongs to a run that died, so it is
-removed; if a crash fell between the two renames of the fallback swap, the old folder is
-put back. The lock file itself stays: removing it would let two runs lock different files.
+A run writes `out/.name.tmp-*` and holds an exclusive lock (flock) on that folder while it
+lives; the kernel drops the lock when the process dies, however it dies. Changes to the
+names beside the destination (cleaning up, swapping) happen under a short lock on the parent
+folder, so whoever holds it can tell leftovers from live work: a `.name.tmp-*` folder that is
+not locked belongs to a dead run and is removed; a `.name.old-*` folder is what a crash
+between the two renames of the fallback swap left behind, and is put back if the
+destination is missing. The swap itself is one atomic exchange where the platform has one
+(renameat2 on Linux). If the destination changed while a run wrote, another run finished
+first: its result is kept, and the later run is told so.
 """
 
 from __future__ import annotations
@@ -20,15 +25,15 @@ from pathlib import Path
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows: no locking, renames as elsewhere
+except ImportError:  # pragma: no cover - Windows: no locks; leftovers are kept
     fcntl = None
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 
 
-class Busy(OSError):
-    """Another process holds the folder's lock."""
+class Overtaken(Exception):
+    """Another run replaced the destination while this one was writing."""
 
 
 def exchange(a: Path, b: Path) -> bool:
@@ -57,61 +62,100 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-class Claim:
-    """The right to replace `target`, held while the lock is."""
-
-    def __init__(self, target: Path):
-        self.target = target
-        self.prefix = f".{target.name}."
-
-    def leftovers(self, kind: str) -> list[Path]:
-        return sorted(self.target.parent.glob(f"{self.prefix}{kind}-*"),
-                      key=lambda p: p.lstat().st_mtime)
-
-    def repair(self) -> None:
-        """Put back an old folder a crash left without its replacement; remove the rest."""
-        old = self.leftovers("old")
-        if old and not os.path.lexists(self.target):
-            old.pop().rename(self.target)
-        for path in old + self.leftovers("tmp"):
-            _remove(path)
-
-    def new_temporary(self) -> Path:
-        tmp = Path(tempfile.mkdtemp(prefix=f"{self.prefix}tmp-", dir=self.target.parent))
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result should not be
-        return tmp
-
-    def replace(self, tmp: Path) -> None:
-        """Make `tmp` the target, in one step where the platform allows."""
-        if not os.path.lexists(self.target):
-            tmp.rename(self.target)
-            return
-        if exchange(tmp, self.target):
-            _remove(tmp)  # now the old folder
-            return
-        old = self.target.with_name(f"{self.prefix}old-{os.getpid()}")
-        self.target.rename(old)
-        tmp.rename(self.target)
-        _remove(old)
+def _lock(fd: int, wait: bool = True) -> bool:
+    """Lock the open file or folder `fd` exclusively; False if `wait` is off and it is held."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        return True
+    except BlockingIOError:
+        return False
 
 
 @contextmanager
-def claim(target: Path):
-    """Hold `target`'s lock (or raise Busy at once), repair, and yield a Claim."""
-    target = Path(target)
-    lock = target.with_name(f".{target.name}.lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+def _parent_locked(folder: Path):
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise Busy(errno.EBUSY, "another sim command is writing this folder now",
-                           str(target)) from None
-        c = Claim(target)
-        c.repair()
-        yield c
+        _lock(fd)
+        yield
     finally:
         os.close(fd)
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether no live process holds the folder `path` (its owner died)."""
+    if fcntl is None:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return path.is_symlink() or path.is_file()
+    try:
+        return _lock(fd, wait=False)
+    finally:
+        os.close(fd)
+
+
+def _identity(path: Path):
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+class Claim:
+    """One run's temporary folder beside `target`, locked while the run lives."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.parent = target.parent
+        self.prefix = f".{target.name}."
+        with _parent_locked(self.parent):
+            self.repair()
+            self.before = _identity(target)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f"{self.prefix}tmp-", dir=self.parent))
+            self.fd = os.open(self.tmp, os.O_RDONLY)
+            _lock(self.fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        self.tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result should not be
+
+    def _leftovers(self, kind: str) -> list[Path]:
+        found = self.parent.glob(f"{self.prefix}{kind}-*")
+        return sorted(found, key=lambda p: p.lstat().st_mtime_ns)
+
+    def repair(self) -> None:
+        """Put back an old folder that a crash left without its replacement, and remove
+        what dead runs left. Called with the parent locked."""
+        old = self._leftovers("old")
+        if old and not os.path.lexists(self.target):
+            old.pop().rename(self.target)
+        for path in old:
+            _remove(path)
+        for path in self._leftovers("tmp"):
+            if _abandoned(path):
+                _remove(path)
+
+    def replace(self) -> None:
+        """Make the temporary folder the target, in one step where the platform allows;
+        raise Overtaken if another run replaced the target meanwhile."""
+        with _parent_locked(self.parent):
+            if _identity(self.target) != self.before:
+                raise Overtaken(str(self.target))
+            if not os.path.lexists(self.target):
+                self.tmp.rename(self.target)
+                return
+            if exchange(self.tmp, self.target):
+                old = self.tmp  # after the exchange, the old folder has the temporary name
+            else:
+                old = self.target.with_name(f"{self.prefix}old-{os.getpid()}")
+                self.target.rename(old)
+                self.tmp.rename(self.target)
+        _remove(old)
+
+    def close(self) -> None:
+        os.close(self.fd)
+        if self.tmp.exists() and _identity(self.tmp) != _identity(self.target):
+            _remove(self.tmp)

@@ -22,7 +22,6 @@ from pathlib import Path
 import pandas as pd
 
 from . import cache
-from .cache import cache_dir  # noqa: F401  (kept as model.cache_dir)
 from .errors import SimError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

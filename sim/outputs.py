@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import zipfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -80,6 +79,12 @@ def _write_problem(dest: Path, exc: OSError) -> OutputError:
     return OutputError(f"{dest}: cannot write the output folder ({reason}). {how}")
 
 
+def check_folder(dest: Path, inputs=()) -> None:
+    """Raise OutputError if `dest` may not be replaced by an output (see names.py)."""
+    if problem := names.check_output_folder(dest, inputs):
+        raise OutputError(f"{dest}: {problem}")
+
+
 @contextmanager
 def atomic_folder(dest: Path, inputs=()):
     """Yield a temporary folder that becomes `dest` when the block succeeds.
@@ -87,22 +92,19 @@ def atomic_folder(dest: Path, inputs=()):
     `dest` is checked first (names.check_output_folder, with `inputs` the files the run
     read); any OSError while writing becomes one OutputError naming `dest`."""
     dest = Path(dest)
-    if problem := names.check_output_folder(dest, inputs):
-        raise OutputError(f"{dest}: {problem}")
+    check_folder(dest, inputs)
     target = Path(os.path.abspath(dest))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with folders.claim(target) as claim:
-            tmp = claim.new_temporary()
-            try:
-                yield tmp
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-            claim.replace(tmp)
-    except folders.Busy:
-        raise OutputError(f"{dest}: another sim command is writing this folder now. Wait "
-                          "for it to finish, or write elsewhere with --out.") from None
+        claim = folders.Claim(target)
+        try:
+            yield claim.tmp
+            claim.replace()
+        finally:
+            claim.close()
+    except folders.Overtaken:
+        raise OutputError(f"{dest}: another sim command wrote this folder while this one "
+                          "ran; its result is kept. Run again to replace it.") from None
     except OSError as exc:
         raise _write_problem(dest, exc) from exc
 

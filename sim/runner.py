@@ -127,10 +127,12 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
     `on_simulated(sim)`, if given, is called once the results are known and before the
     files are written, so that a caller can show them while the charts are drawn.
     """
-    sim = simulate(path, sets, engine_name)
+    scenario = scen.load(path, sets)
+    dest = Path(out) if out else Path("outputs") / scenario.name
+    outputs.check_folder(dest, [*scenario.files, scenario.model])
+    sim = simulate(scenario, engine_name=engine_name)
     if on_simulated is not None:
         on_simulated(sim)
-    dest = Path(out) if out else Path("outputs") / sim.scenario.name
     info = model_mod.info(sim.scenario.model)
     with outputs.atomic_folder(dest, _inputs([sim])) as tmp, \
             background.Job(_write_charts, [sim], tmp / "charts", lang):
@@ -167,7 +169,10 @@ def comparison_table(sims: list[Simulation]) -> pd.DataFrame:
 def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
             engine_name: str = "batch", on_simulated=None) -> pd.DataFrame:
     """Run several scenarios and write overlay charts and a targets-by-scenario table."""
-    sims = [simulate(p, sets, engine_name) for p in paths]
+    scenarios = [scen.load(p, sets) for p in paths]
+    dest = Path(out) if out else Path("outputs") / "compare"
+    outputs.check_folder(dest, [p for s in scenarios for p in (*s.files, s.model)])
+    sims = [simulate(s, engine_name=engine_name) for s in scenarios]
     if on_simulated is not None:
         for sim in sims:
             on_simulated(sim)
@@ -176,7 +181,6 @@ def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
         raise InputError([Problem(str(p), "name", "two scenarios share this name. "
                                             "Give each a distinct name:.")
                                for p, n in zip(paths, names) if names.count(n) > 1])
-    dest = Path(out) if out else Path("outputs") / "compare"
     table = comparison_table(sims)
     with outputs.atomic_folder(dest, _inputs(sims)) as tmp, \
             background.Job(_write_charts, sims, tmp / "charts", lang):

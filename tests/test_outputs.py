@@ -18,7 +18,7 @@ def test_atomic_folder_replaces_only_on_success(tmp_path):
             (tmp / "manifest.json").write_text("second")
             raise RuntimeError("boom")
     assert (dest / "manifest.json").read_text() == "first"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
 def test_csv_has_bom_and_unix_line_ends(tmp_path):
