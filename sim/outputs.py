@@ -120,7 +120,8 @@ def safe_text(value):
 def safe_table(table: pd.DataFrame) -> pd.DataFrame:
     """`table` with every text cell, column name and index label passed through safe_text."""
     out = table.rename(index=safe_text, columns=safe_text)
-    text = [c for c, kind in out.dtypes.items() if kind == object]
+    text = [c for c, kind in out.dtypes.items()
+            if pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind)]
     if text:
         out = out.copy()
         for column in text:
