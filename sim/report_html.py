@@ -90,7 +90,7 @@ def _font_face(text: str) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(FONT_PATH))
+    font = TTFont(str(FONT_PATH), recalcTimestamp=False)  # the same bytes on every run
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
