@@ -65,6 +65,17 @@ def translated(mdl: Path) -> Path:
         cache.notice(f"{folder}: cached translation rejected ({problem or 'incomplete'}); "
                      "translating the model again.")
         shutil.rmtree(folder, ignore_errors=True)
+    try:
+        _translate(mdl, folder)
+    except OSError as exc:  # a full disk or a read-only cache
+        raise SimError(f"{folder.parent}: cannot write the cache folder ({exc.strerror or exc}"
+                       "). Free some space, or set SIM_CACHE_DIR to a folder you can write "
+                       "to.") from None
+    return py
+
+
+def _translate(mdl: Path, folder: Path) -> None:
+    """Translate `mdl` with PySD into a new folder, sign it, and move it to `folder`."""
     folder.parent.mkdir(mode=0o700, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".translating-", dir=folder.parent))
     try:
@@ -74,6 +85,8 @@ def translated(mdl: Path) -> Path:
             warnings.simplefilter("ignore")
             try:
                 pysd.read_vensim(str(work / mdl.name))
+            except OSError:
+                raise
             except Exception as exc:  # PySD raises many kinds on a bad model
                 raise SimError(f"{mdl}: PySD cannot translate this model ({exc}). "
                                "Open it in Vensim or check its syntax.") from exc
@@ -82,12 +95,10 @@ def translated(mdl: Path) -> Path:
             work.rename(folder)
         except OSError:  # another process finished first; its translation is as good
             if cache.check_folder(folder) is not None:
-                raise SimError(f"{folder}: cannot store the model's translation. Set "
-                               "SIM_CACHE_DIR to a folder of your own.") from None
+                raise
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
-    return py
 
 
 def load(mdl: Path):

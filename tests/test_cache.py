@@ -156,3 +156,19 @@ def test_a_damaged_catalogue_heals_on_the_next_command(monkeypatch, tmp_path):
     second = runner.invoke(main, ["validate", str(SCENARIOS / "baseline.yaml")])
     assert (second.exit_code, second.stderr) == (0, "")
     assert os.path.getsize(entry) > 1000
+
+
+def test_a_full_cache_disk_is_one_line_naming_the_cache_folder(private_cache, monkeypatch):
+    import errno
+
+    folder, mdl = private_cache
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sim.model.tempfile.mkdtemp", full)
+    with pytest.raises(SimError) as err:
+        model.translated(mdl)
+    assert str(err.value) == (f"{folder}: cannot write the cache folder (No space left on "
+                              "device). Free some space, or set SIM_CACHE_DIR to a folder you "
+                              "can write to.")

@@ -149,7 +149,7 @@ def test_time_settings_beyond_the_step_budget_fail_validation(cli, tmp_path, tim
         result = cli(command, "s.yaml")
         assert (result.exit_code, result.output) == (1, (
             f"Error: s.yaml: time | a run from 2020 to {final:g} in steps of {step:g} takes "
-            f"{steps} steps; the limit is 1,000,000. Shorten the run or take a larger "
+            f"{steps} steps; the limit is 100,000. Shorten the run or take a larger "
             "time.step.\n"))
     assert not (tmp_path / "outputs").exists()
 

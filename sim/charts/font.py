@@ -45,7 +45,10 @@ class Glyphs:
         if cache is None:
             from .. import cache as cache_mod
 
-            cache = cache_mod.subfolder("fonts")
+            try:
+                cache = cache_mod.subfolder("fonts")
+            except OSError:  # a cache that cannot be written only costs speed
+                cache = Path(os.devnull)
         self.cache = Path(cache) / f"{self.path.stem}-{digest}.json"
         self.units_per_em = 1000
         self.table: dict[str, tuple[float, str | None]] = {}
