@@ -68,9 +68,9 @@ def translated(mdl: Path) -> Path:
     try:
         _translate(mdl, folder)
     except OSError as exc:  # a full disk or a read-only cache
-        raise SimError(f"{folder.parent}: cannot write the cache folder ({exc.strerror or exc}"
-                       "). Free some space, or set SIM_CACHE_DIR to a folder you can write "
-                       "to.") from None
+        reason = exc.strerror or str(exc)
+        raise SimError(f"{cache.cache_dir()}: cannot write the cache folder ({reason}). Free "
+                       "some space, or set SIM_CACHE_DIR to a folder you can write to.") from None
     return py
 
 
