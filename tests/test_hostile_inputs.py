@@ -124,6 +124,9 @@ def test_devices_and_pipes_are_refused_as_input(cli, tmp_path):
     result = cli("validate", "/dev/zero")
     assert (result.exit_code, result.output) == (
         1, "Error: /dev/zero: is a device, not a file. Name a regular file.\n")
+    result = cli("review", "--actuals", "/dev/zero", BASELINE, "--out", "r")
+    assert (result.exit_code, result.output) == (
+        1, "Error: /dev/zero: is a device, not a file. Name a regular file.\n")
     os.mkfifo(tmp_path / "pipe.yaml")
     result = cli("validate", "pipe.yaml")
     assert (result.exit_code, result.output) == (
@@ -181,11 +184,12 @@ def test_a_full_disk_is_one_line_naming_the_folder(cli, tmp_path, monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device", "x.csv")
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", full)
-    result = cli("run", BASELINE, "--out", "o")
-    assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == (
-        "Error: o: cannot write the output folder (No space left on device). Free some disk "
-        "space, or write elsewhere with --out.")
+    message = ("Error: o: cannot write the output folder (No space left on device). Free some "
+               "disk space, or write elsewhere with --out.")
+    result = cli("compare", BASELINE, SCENARIOS / "downside.yaml", "--out", "o")
+    assert (result.exit_code, result.output) == (1, message + "\n")
+    result = cli("run", BASELINE, "--out", "o")  # run prints its targets before writing
+    assert (result.exit_code, result.output.splitlines()[-1]) == (1, message)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -207,8 +211,7 @@ def test_a_failure_in_the_chart_writer_process_is_one_line_too(cli, tmp_path, mo
 
     monkeypatch.setattr("sim.charts.targets.write_charts", denied)
     result = cli("compare", BASELINE, SCENARIOS / "downside.yaml", "--out", "c")
-    assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == (
+    assert (result.exit_code, result.output) == (1, (
         "Error: c: cannot write the output folder (Permission denied). Choose a folder you "
-        "can write to with --out.")
+        "can write to with --out.\n"))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
