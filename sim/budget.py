@@ -29,19 +29,34 @@ def check_time(time: dict) -> str | None:
     return None
 
 
+def _cgroup_room() -> int | None:
+    """Bytes left under this process's cgroup (v2) memory limit, if it has one."""
+    try:
+        limit = open("/sys/fs/cgroup/memory.max", encoding="ascii").read().strip()
+        used = open("/sys/fs/cgroup/memory.current", encoding="ascii").read().strip()
+        return None if limit == "max" else max(0, int(limit) - int(used))
+    except (OSError, ValueError):
+        return None
+
+
 def available_memory() -> int | None:
-    """Bytes of memory available to a new allocation now (None where unknown)."""
+    """Bytes of memory available to a new allocation now (None where unknown): the
+    system's available memory, or less if a container limit leaves less."""
+    found = None
     try:
         with open("/proc/meminfo", encoding="ascii") as f:
             for line in f:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    found = int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):
-        return None
+    if found is None:
+        try:
+            found = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (AttributeError, ValueError, OSError):
+            pass
+    room = _cgroup_room()
+    return room if found is None else found if room is None else min(found, room)
 
 
 def _size(n: float) -> str:

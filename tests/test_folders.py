@@ -111,3 +111,30 @@ def test_output_name_rule():
     for bad in (".", "..", "../x", "a/b", "a\\b", "", "x\n", "a b", "con", "Com1.txt",
                 "LPT9", ".hidden", "trailing.", "x" * 101, None, 5):
         assert check_output_name(bad) is not None, bad
+
+
+def _racer(dest, barrier, text):
+    try:
+        with outputs.atomic_folder(dest) as tmp:
+            barrier.wait(timeout=30)  # both have started writing before either finishes
+            (tmp / "manifest.json").write_text(text)
+    except outputs.OutputError as exc:
+        os._exit(3 if "another sim command wrote this folder" in str(exc) else 4)
+    os._exit(0)
+
+
+def test_two_processes_into_one_folder_give_one_whole_result(tmp_path):
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(2)
+    dest = tmp_path / "out"
+    racers = [context.Process(target=_racer, args=(dest, barrier, text))
+              for text in ("one", "two")]
+    for p in racers:
+        p.start()
+    for p in racers:
+        p.join()
+    codes = sorted(p.exitcode for p in racers)
+    assert codes == [0, 3]
+    winner = ("one", "two")[[p.exitcode for p in racers].index(0)]
+    assert (dest / "manifest.json").read_text() == winner
+    assert names(tmp_path) == ["out"]
