@@ -5,6 +5,7 @@ would need rather than failing (or hanging) half way."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 MAX_STEPS = 100_000  # Euler steps of one run (about 15 s for the batch engine)
 MAX_MEMBER_STEPS = 200_000_000  # members x steps of one ensemble
@@ -32,8 +33,8 @@ def check_time(time: dict) -> str | None:
 def _cgroup_room() -> int | None:
     """Bytes left under this process's cgroup (v2) memory limit, if it has one."""
     try:
-        limit = open("/sys/fs/cgroup/memory.max", encoding="ascii").read().strip()
-        used = open("/sys/fs/cgroup/memory.current", encoding="ascii").read().strip()
+        limit, used = (Path("/sys/fs/cgroup", name).read_text(encoding="ascii").strip()
+                       for name in ("memory.max", "memory.current"))
         return None if limit == "max" else max(0, int(limit) - int(used))
     except (OSError, ValueError):
         return None
