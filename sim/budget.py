@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 MAX_STEPS = 100_000  # Euler steps of one run (about 15 s for the batch engine)
-MAX_MEMBER_STEPS = 200_000_000  # members x steps of one ensemble
+MAX_MEMBER_STEPS = 40_000_000  # members x steps of one ensemble (a few minutes)
 MEMORY_SHARE = 0.8  # of the memory available now, what an ensemble may take
 BYTES_PER_VALUE = 8 * 2  # float64, held twice: per chunk, then concatenated
 

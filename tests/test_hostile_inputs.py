@@ -172,7 +172,7 @@ def test_huge_samples_are_refused_with_the_memory_they_need(cli, tmp_path, monke
     result = cli("uncertainty", SCENARIOS / "upside.yaml", "--samples", 2_000_000_000)
     assert (result.exit_code, result.output) == (1, (
         "Error: --samples: 2000000000 | 2,000,000,000 members of 20 steps each make "
-        "40,000,000,000 model steps; the limit is 200,000,000. Use at most 10,000,000 "
+        "40,000,000,000 model steps; the limit is 40,000,000. Use at most 2,000,000 "
         "members.\n"))
     assert not (tmp_path / "outputs").exists()
 
