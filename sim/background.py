@@ -16,10 +16,11 @@ def _child(conn, fn, args) -> None:
     try:
         fn(*args)
         conn.send(None)
-    except OSError as exc:  # a full disk or a read-only folder: the parent words it
-        conn.send(OSError(exc.errno, exc.strerror, exc.filename))
     except BaseException as exc:  # reported to the parent, which raises it
-        conn.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        if isinstance(exc, OSError) and exc.errno is not None:  # a full or read-only disk:
+            conn.send(OSError(exc.errno, exc.strerror, exc.filename))  # the parent words it
+        else:
+            conn.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
     finally:
         conn.close()
 
