@@ -81,7 +81,11 @@ def _write_problem(dest: Path, exc: OSError) -> OutputError:
 
 def check_folder(dest: Path, inputs=()) -> None:
     """Raise OutputError if `dest` may not be replaced by an output (see names.py)."""
-    if problem := names.check_output_folder(dest, inputs):
+    try:
+        problem = names.check_output_folder(dest, inputs)
+    except OSError as exc:  # e.g. a folder that cannot be listed
+        raise _write_problem(dest, exc) from exc
+    if problem:
         raise OutputError(f"{dest}: {problem}")
 
 
