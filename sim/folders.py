@@ -105,6 +105,34 @@ def _identity(path: Path):
     return st.st_dev, st.st_ino
 
 
+def _fresh(parent: Path, prefix: str) -> tuple[Path, int]:
+    """A new folder `parent/prefix*` and an open descriptor holding its lock; folders of the
+    same prefix that no live process holds are removed first. Called with the parent
+    locked, so that no one removes a folder between its creation and its lock."""
+    for path in parent.glob(f"{prefix}*"):
+        if _abandoned(path):
+            _remove(path)
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    fd = os.open(path, os.O_RDONLY)
+    _lock(fd)
+    return path, fd
+
+
+@contextmanager
+def fresh_folder(parent: Path, prefix: str):
+    """Yield a new folder `parent/prefix*`, locked while the block runs, after removing
+    what dead processes left under that prefix; the folder is removed at the end unless
+    the block moved it away."""
+    with _parent_locked(parent):
+        path, fd = _fresh(parent, prefix)
+    try:
+        yield path
+    finally:
+        os.close(fd)
+        if path.exists():
+            _remove(path)
+
+
 class Claim:
     """One run's temporary folder beside `target`, locked while the run lives."""
 
@@ -115,9 +143,7 @@ class Claim:
         with _parent_locked(self.parent):
             self.repair()
             self.before = _identity(target)
-            self.tmp = Path(tempfile.mkdtemp(prefix=f"{self.prefix}tmp-", dir=self.parent))
-            self.fd = os.open(self.tmp, os.O_RDONLY)
-            _lock(self.fd)
+            self.tmp, self.fd = _fresh(self.parent, f"{self.prefix}tmp-")
         umask = os.umask(0)
         os.umask(umask)
         self.tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the result should not be
@@ -127,16 +153,14 @@ class Claim:
         return sorted(found, key=lambda p: p.lstat().st_mtime_ns)
 
     def repair(self) -> None:
-        """Put back an old folder that a crash left without its replacement, and remove
-        what dead runs left. Called with the parent locked."""
+        """Put back an old folder that a crash left without its replacement and remove the
+        other old ones (what dead runs wrote is removed by _fresh). Called with the parent
+        locked."""
         old = self._leftovers("old")
         if old and not os.path.lexists(self.target):
             old.pop().rename(self.target)
         for path in old:
             _remove(path)
-        for path in self._leftovers("tmp"):
-            if _abandoned(path):
-                _remove(path)
 
     def replace(self) -> None:
         """Make the temporary folder the target, in one step where the platform allows;

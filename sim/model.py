@@ -13,7 +13,6 @@ import hashlib
 import math
 import pickle
 import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cache
+from . import cache, folders
 from .errors import SimError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -77,8 +76,7 @@ def translated(mdl: Path) -> Path:
 def _translate(mdl: Path, folder: Path) -> None:
     """Translate `mdl` with PySD into a new folder, sign it, and move it to `folder`."""
     folder.parent.mkdir(mode=0o700, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".translating-", dir=folder.parent))
-    try:
+    with folders.fresh_folder(folder.parent, ".translating-") as work:
         shutil.copyfile(mdl, work / mdl.name)
         pysd = pysd_quietly()
         with warnings.catch_warnings():
@@ -96,9 +94,6 @@ def _translate(mdl: Path, folder: Path) -> None:
         except OSError:  # another process finished first; its translation is as good
             if cache.check_folder(folder) is not None:
                 raise
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def load(mdl: Path):

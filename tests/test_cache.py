@@ -166,9 +166,20 @@ def test_a_full_cache_disk_is_one_line_naming_the_cache_folder(private_cache, mo
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("sim.model.tempfile.mkdtemp", full)
+    monkeypatch.setattr("sim.folders.tempfile.mkdtemp", full)
     with pytest.raises(SimError) as err:
         model.translated(mdl)
     assert str(err.value) == (f"{folder}: cannot write the cache folder (No space left on "
                               "device). Free some space, or set SIM_CACHE_DIR to a folder you "
                               "can write to.")
+
+
+def test_a_translation_a_killed_process_left_is_removed(private_cache):
+    folder, mdl = private_cache
+    parent = model.model_folder(mdl, model.file_sha256(mdl))
+    parent.mkdir(parents=True)
+    left = parent / ".translating-dead"
+    left.mkdir()
+    (left / "decay.py").write_text("half written")
+    model.translated(mdl)
+    assert sorted(p.name for p in parent.iterdir()) == ["pysd"]
