@@ -214,3 +214,13 @@ def test_a_failure_in_the_chart_writer_process_is_one_line_too(cli, tmp_path, mo
         "Error: c: cannot write the output folder (Permission denied). Choose a folder you "
         "can write to with --out.\n"))
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_run_removes_what_killed_runs_left_and_repairs_a_half_swap(cli, tmp_path):
+    for left in (".o.tmp-killed", ".o.old-4242"):
+        (tmp_path / left).mkdir()
+        (tmp_path / left / "manifest.json").write_text(left)
+    result = cli("run", BASELINE, "--out", "o", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o"]
+    assert (tmp_path / "o" / "indicators.csv").is_file()

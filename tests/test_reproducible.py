@@ -17,8 +17,8 @@ COMMANDS = {
     "compare": ["compare", BASE, DOWN],
     "calibrate": ["calibrate", REPO / "calibration" / "midterm_2021_2022.yaml"],
     "review": ["review", "--actuals", REPO / "calibration" / "data" / "actuals.csv", BASE],
-    "uncertainty": ["uncertainty", BASE, "--samples", 200],
-    "sensitivity": ["sensitivity", BASE, "--samples", 64],
+    "uncertainty": ["uncertainty", BASE, "--samples", 50],
+    "sensitivity": ["sensitivity", BASE, "--method", "morris", "--samples", 10],
 }
 
 
