@@ -62,15 +62,18 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _lock(fd: int, wait: bool = True) -> bool:
-    """Lock the open file or folder `fd` exclusively; False if `wait` is off and it is held."""
+def _lock(fd: int, wait: bool = True) -> bool | None:
+    """Lock the open file or folder `fd` exclusively: True if locked, False if `wait` is
+    off and another process holds it, None where the file system has no locks."""
     if fcntl is None:
-        return True
+        return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         return True
     except BlockingIOError:
         return False
+    except OSError:  # e.g. ENOLCK on some network file systems: go on without locks
+        return None
 
 
 @contextmanager
@@ -92,7 +95,7 @@ def _abandoned(path: Path) -> bool:
     except OSError:
         return path.is_symlink() or path.is_file()
     try:
-        return _lock(fd, wait=False)
+        return _lock(fd, wait=False) is True  # without locks, nothing counts as abandoned
     finally:
         os.close(fd)
 
