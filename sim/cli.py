@@ -120,6 +120,14 @@ def _num(value: float) -> str:
     return f"{value:,.2f}" if abs(value) < 1e5 else f"{value:,.0f}"
 
 
+def _check_out(out, *inputs) -> None:
+    """Refuse a bad --out before any work is done (the writer checks it again)."""
+    if out is not None:
+        from .outputs import check_folder
+
+        check_folder(out, [Path(p) for p in inputs])
+
+
 def _notice(sim) -> None:
     """The engine's one-line note (a model run with PySD instead of the batch engine)."""
     if sim.notice:
@@ -182,6 +190,7 @@ def main(ctx, debug):
 def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
     api = library("runner")
+    _check_out(out, scenario_file, *([actuals] if actuals else []))
     sim = api.simulate(scenario_file, constants, engine=engine_name, actuals=actuals,
                        as_of=as_of)
     _notice(sim)
@@ -207,6 +216,7 @@ def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
 def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
     api = library("runner")
+    _check_out(out, *scenario_files, *([actuals] if actuals else []))
     comparison = api.compare(scenario_files, constants, engine=engine_name, actuals=actuals,
                              as_of=as_of)
     for sim in comparison.simulations:
@@ -236,6 +246,7 @@ def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
 def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, constants, lang):
     """Probability of meeting each target, from the scenario's uncertainty: section."""
     api = library("uncertainty")
+    _check_out(out, scenario_file)
     live = sys.stderr.isatty()
 
     def progress(done, total):
@@ -277,6 +288,7 @@ def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, con
 def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, constants, lang):
     """Rank the uncertain parameters by their effect on each 2025 target."""
     api = library("sensitivity")
+    _check_out(out, scenario_file)
     result = api.sensitivity_analysis(scenario_file, method, samples=samples, seed=seed,
                                       constants=constants, actuals=actuals, as_of=as_of)
     dest = api.write(result, out or Path("outputs") / "sensitivity" /
@@ -303,6 +315,7 @@ def review(scenario_files, actuals, uncertainty_dir, out, constants, lang):
     from .report_html import review_status
     from .review import STATUS
 
+    _check_out(out, actuals, *scenario_files)
     result = api.midterm_review(actuals, scenario_files, uncertainty=uncertainty_dir,
                                 constants=constants)
     dest = api.write(result, out or Path("outputs") / "review", lang)
@@ -321,6 +334,7 @@ def calibrate(spec_file, out, lang):
     api = library("calibration")
     from .calibration import summary
 
+    _check_out(out, spec_file)
     spec = api.load_spec(spec_file)
     live = sys.stderr.isatty()
 

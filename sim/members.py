@@ -75,7 +75,7 @@ def simulate(scenario: scen.Scenario, members: pd.DataFrame, actuals: Path | Non
 def write(sim: runner.Simulation, dest: Path) -> Path:
     """The stacked tables of a run of several members, with the members' parameter sets."""
     info = model_mod.info(sim.scenario.model)
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest, runner._inputs([sim.scenario])) as tmp:
         tables = {"members": sim.members, "results": sim.results}
         outputs.write_csv(sim.members, tmp / "members.csv")
         outputs.write_csv(sim.results, tmp / "results.csv")

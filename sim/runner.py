@@ -154,6 +154,12 @@ def _manifest(sims: list[Simulation]) -> dict:
     return {"runs": entries}
 
 
+def _inputs(scenarios: list[scen.Scenario]) -> list[Path]:
+    """The files the runs read: an output folder must never hold one of them."""
+    return [p for s in scenarios for p in (*s.files, s.model, *([s.actuals] if s.actuals
+                                                                 else []))]
+
+
 def _targets_for_output(targets: pd.DataFrame) -> pd.DataFrame:
     return targets.round({"projected": 6, "gap": 6})
 
@@ -166,10 +172,13 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
     `on_simulated(sim)`, if given, is called once the results are known and before the
     files are written, so that a caller can show them while the charts are drawn.
     """
-    sim = simulate(path, sets, engine_name, actuals, as_of)
+    scenario = anchoring.configure(scen.load(path, sets), actuals, as_of)
+    dest = Path(out) if out else Path("outputs") / scenario.name
+    outputs.check_folder(dest, _inputs([scenario]))
+    sim = simulate(scenario, engine_name=engine_name)
     if on_simulated is not None:
         on_simulated(sim)
-    write(sim, Path(out) if out else Path("outputs") / sim.scenario.name, lang)
+    write(sim, dest, lang)
     return sim
 
 
@@ -181,7 +190,7 @@ def write(sim: Simulation, dest: str | Path, lang: str = "zh") -> Path:
 
         return write_members(sim, dest)
     info = model_mod.info(sim.scenario.model)
-    with outputs.atomic_folder(dest) as tmp, \
+    with outputs.atomic_folder(dest, _inputs([sim.scenario])) as tmp, \
             background.Job(_write_charts, [sim], tmp / "charts", lang):
         results = sim.results.copy()
         outputs.write_csv(results, tmp / "results.csv")
@@ -237,10 +246,14 @@ class Comparison:
         return write_comparison(self, folder, lang)
 
 
-def comparison(paths, sets=(), engine_name: str = "batch", actuals: Path | None = None,
-               as_of: int | None = None) -> Comparison:
-    """Simulate several scenarios (paths or Scenarios), which must have distinct names."""
-    sims = [simulate(p, sets, engine_name, actuals, as_of) for p in paths]
+def _configured(paths, sets, actuals, as_of) -> list[scen.Scenario]:
+    """Each scenario (a path or a Scenario) loaded and set to anchor on the actuals given."""
+    return [anchoring.configure(p if isinstance(p, scen.Scenario) else scen.load(p, sets),
+                                actuals, as_of) for p in paths]
+
+
+def _comparison(scenarios: list[scen.Scenario], paths, engine_name: str) -> Comparison:
+    sims = [simulate(s, engine_name=engine_name) for s in scenarios]
     names = [s.scenario.name for s in sims]
     if len(set(names)) != len(names):
         raise InputError([Problem(str(p), "name", "two scenarios share this name. "
@@ -249,15 +262,24 @@ def comparison(paths, sets=(), engine_name: str = "batch", actuals: Path | None 
     return Comparison(sims, comparison_table(sims))
 
 
+def comparison(paths, sets=(), engine_name: str = "batch", actuals: Path | None = None,
+               as_of: int | None = None) -> Comparison:
+    """Simulate several scenarios (paths or Scenarios), which must have distinct names."""
+    return _comparison(_configured(paths, sets, actuals, as_of), paths, engine_name)
+
+
 def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
             engine_name: str = "batch", on_simulated=None, actuals: Path | None = None,
             as_of: int | None = None) -> pd.DataFrame:
     """Run several scenarios and write overlay charts and a targets-by-scenario table."""
-    comp = comparison(paths, sets, engine_name, actuals, as_of)
+    scenarios = _configured(paths, sets, actuals, as_of)
+    dest = Path(out) if out else Path("outputs") / "compare"
+    outputs.check_folder(dest, _inputs(scenarios))
+    comp = _comparison(scenarios, paths, engine_name)
     if on_simulated is not None:
         for sim in comp.simulations:
             on_simulated(sim)
-    write_comparison(comp, Path(out) if out else Path("outputs") / "compare", lang)
+    write_comparison(comp, dest, lang)
     return comp.table
 
 
@@ -265,7 +287,7 @@ def write_comparison(comp: Comparison, dest: str | Path, lang: str = "zh") -> Pa
     """Write a comparison's folder, replacing it only once everything is written."""
     dest = Path(dest)
     sims, table = comp.simulations, comp.table
-    with outputs.atomic_folder(dest) as tmp, \
+    with outputs.atomic_folder(dest, _inputs([s.scenario for s in sims])) as tmp, \
             background.Job(_write_charts, sims, tmp / "charts", lang):
         if not table.empty:
             outputs.write_csv(table, tmp / "targets_by_scenario.csv", index=False)
