@@ -11,14 +11,14 @@ Every problem found in a file is collected and reported at once, one line each, 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import distributions
+from . import budget, distributions
 from . import model as model_mod
 from . import targets as targets_mod
 from .errors import InputError, Problem
+from .names import check_output_name
 from .yamlfile import display_path, is_number, line_of, number_hint, read_yaml, suggest
 
 TOP_KEYS = ("name", "title", "description", "extends", "model", "actuals", "as_of", "time",
@@ -26,7 +26,7 @@ TOP_KEYS = ("name", "title", "description", "extends", "model", "actuals", "as_o
 TIME_KEYS = ("initial", "final", "step", "saveper")
 TEXT_KEYS = ("zh", "en")
 TARGET_KEYS = ("tolerance", "measure")
-NAME_RE = re.compile(r"^[\w.-]+$")
+CONSTANTS = "constants"  # where problems with constants given by the caller are reported
 
 
 @dataclass
@@ -102,12 +102,7 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
                                     f"{', '.join(TOP_KEYS)}.{suggest(key, TOP_KEYS)}",
                                     line_of(data, key)))
     if "name" in data:
-        if not isinstance(data["name"], str) or not NAME_RE.match(data["name"]):
-            problems.append(Problem(display, "name", "must be a short name of letters, digits, "
-                                    "'-', '_' or '.', used as the output folder.",
-                                    line_of(data, "name")))
-        else:
-            part["name"] = data["name"]
+        part["name"] = data["name"]  # checked once merged, with a default from the file name
     for key in ("title", "description"):
         if key in data:
             part[key] = _check_text(data, key, display, problems)
@@ -247,11 +242,30 @@ def parse_sets(sets: list[str] | tuple[str, ...]) -> tuple[dict, list[Problem]]:
     return values, problems
 
 
-def load(path: str | Path, sets=()) -> Scenario:
-    """Load, merge and validate a scenario file; raise InputError listing every problem."""
+def given_constants(constants) -> tuple[dict, list[Problem]]:
+    """Constants given to the library as {name: number}, with a problem for each value that
+    is not a finite number; problems name the argument, `constants`."""
+    values, problems = {}, []
+    for name, value in (constants or {}).items():
+        if not is_number(value):
+            problems.append(Problem(CONSTANTS, str(name), f"must be a finite number; got "
+                                    f"{value!r}. {number_hint(value).capitalize()}."))
+            continue
+        values[str(name)] = float(value)
+    return values, problems
+
+
+def load(path: str | Path, sets=(), constants: dict | None = None) -> Scenario:
+    """Load, merge and validate a scenario file; raise InputError listing every problem.
+
+    `constants` ({name: value}, Vensim or Python names) win over every file."""
     path = Path(path).resolve() if Path(path).exists() else Path(path)
     problems: list[Problem] = []
     set_values, set_problems = parse_sets(sets)
+    given, given_problems = given_constants(constants)
+    origins = {**{name: CONSTANTS for name in given}, **{name: "--set" for name in set_values}}
+    set_values = {**given, **set_values}
+    set_problems = given_problems + set_problems
     chain = _chain(path, problems, [])
     if not chain:
         raise InputError(problems + set_problems)
@@ -290,11 +304,13 @@ def load(path: str | Path, sets=()) -> Scenario:
         name=own.get("name", chain[-1][0].stem), path=chain[-1][0],
         files=[f for f, _ in chain], model=model_path,
         title=own.get("title", {}), description=own.get("description", {}), **anchoring)
+    if bad := check_output_name(scenario.name):
+        problems.append(Problem(display, "name", bad, own["_lines"].get("name")))
     if scenario.actuals is not None and not scenario.actuals.is_file():
         problems.append(Problem(display, "actuals", f"file not found: {scenario.actuals}. Give "
                                 "a path relative to the scenario file."))
     problems.extend(set_problems)
-    _validate_against_model(scenario, merged, set_values, info, problems)
+    _validate_against_model(scenario, merged, set_values, info, problems, origins)
     for file, part in chain:
         if "uncertainty" in part:
             section = distributions.check(part["uncertainty"], display_path(file), info,
@@ -376,7 +392,7 @@ def _check_range(real, value, info, where, key, line, problems):
                                 "inside it.", line))
 
 
-def _validate_against_model(scenario, merged, set_values, info, problems):
+def _validate_against_model(scenario, merged, set_values, info, problems, origins=None):
     time = dict(info.time)
     time.update({k: v for k, (v, _, _) in merged["time"].items()})
     where = display_path(scenario.path)
@@ -386,6 +402,8 @@ def _validate_against_model(scenario, merged, set_values, info, problems):
         problems.append(Problem(where, "time.step", "must be a positive number of years."))
     elif time["saveper"] < time["step"] or not _is_multiple(time["saveper"], time["step"]):
         problems.append(Problem(where, "time.saveper", "must be a whole multiple of time.step."))
+    if too_long := budget.check_time(time):
+        problems.append(Problem(where, "time", too_long))
     scenario.time = time
     for name, (value, file, line) in merged["constants"].items():
         real = _resolve_name(name, info, file, line, problems)
@@ -404,9 +422,10 @@ def _validate_against_model(scenario, merged, set_values, info, problems):
             _check_range(real, value, info, file, f"series.{name}.{year}", line, problems)
         scenario.series[real] = dict(sorted(values.items()))
     for name, value in set_values.items():
-        real = _resolve_name(name, info, "--set", None, problems, "")
+        origin = (origins or {}).get(name, "--set")
+        real = _resolve_name(name, info, origin, None, problems, "")
         if real:
-            _check_range(real, value, info, "--set", name, None, problems)
+            _check_range(real, value, info, origin, name, None, problems)
             scenario.constants[real] = value
             scenario.series.pop(real, None)  # --set fixes the value for the whole run
     catalogue = targets_mod.catalogue_for(scenario.model)

@@ -12,20 +12,18 @@ from pathlib import Path
 
 import yaml
 
+from .. import names
 from .. import scenario as scen
 from ..errors import InputError, Problem
 from . import request
 
-MAX_NAME = 64
-
 
 def check_name(name, folder: Path) -> Path:
-    """The file `<name>.yaml` in `folder`, for a short, new name of safe characters."""
-    if not isinstance(name, str) or not scen.NAME_RE.match(name) or name.startswith(".") \
-            or len(name) > MAX_NAME:
-        raise InputError([Problem(request.WHERE, "name", f"{name!r} is not a usable name: use "
-                                  f"up to {MAX_NAME} letters, digits, '-', '_' or '.', not "
-                                  "starting with '.'.")])
+    """The file `<name>.yaml` in `folder`, for a new name that follows the output-name rule
+    (sim/names.py): one path component, so the file cannot land anywhere else."""
+    problem = names.check_output_name(name)
+    if problem:
+        raise InputError([Problem(request.WHERE, "name", problem)])
     stem = name[:-5] if name.lower().endswith(".yaml") else name
     path = folder / f"{stem}.yaml"
     if path.exists():

@@ -146,7 +146,7 @@ def test_saved_scenario_extends_the_opened_one_and_runs_the_same(opened, tmp_pat
     again = client.post("/api/save", json={"name": "faster_sei"}, headers=session)
     assert again.json() == {"problems": [f"page: name | {saved['path']} already exists. "
                                          "Choose another name."]}
-    for bad in ("../escape", "sub/dir", ".hidden", "", None, "a" * 65):
+    for bad in ("../escape", "sub/dir", ".hidden", "", None, "a" * 101, "..", "CON"):
         response = client.post("/api/save", json={"name": bad}, headers=session)
         assert response.status_code == 422
         assert response.json()["problems"][0].startswith("page: name | ")
