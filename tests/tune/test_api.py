@@ -260,6 +260,23 @@ def test_tune_command_reports_a_taken_port(opened):
                              "use). Choose another port with --port (0: any free port).\n")
 
 
+def test_tune_command_warns_before_serving_beyond_this_machine(opened):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("0.0.0.0", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        result = CliRunner().invoke(main, ["tune", str(opened), "--no-browser",
+                                           "--host", "0.0.0.0", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "warning: serving on 0.0.0.0: anyone who can reach this address can use the page "
+        "and save scenarios here.\n"
+        f"Error: cannot serve on 0.0.0.0:{port} (Address already in use). Choose another "
+        "port with --port (0: any free port).\n")
+
+
 def test_static_files_carry_echarts_and_its_licence():
     static = REPO / "sim" / "tune" / "static"
     assert "Apache License" in (static / "echarts.LICENSE").read_text(encoding="utf-8")

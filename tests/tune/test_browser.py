@@ -178,12 +178,23 @@ def test_tuning_page_in_headless_chromium(page_server, tmp_path):
         page.wait_for_function(RAN)
         expect(page.locator("#problems")).to_be_hidden()
 
+        # a value for one year, in the year-by-year table
+        page.locator(".param[data-name='sei real growth'] button.years").click()
+        cell = page.locator("#years-table input[data-year='2024']")
+        cell.fill("0.12")
+        cell.dispatch_event("change")
+        page.wait_for_function(RAN)
+        page.locator("#years-dialog button").click()
+        expect(page.locator(".param[data-name='sei real growth'] button.years")).to_have_class(
+            "years on")
+
         # save, then run the file with the CLI: the same numbers as the page
         page.locator("#save-name").fill("tuned_in_page")
         page.locator("#save").click()
         expect(page.locator("#status-line")).to_contain_text("tuned_in_page.yaml")
         saved = opened.with_name("tuned_in_page.yaml")
         assert_table_is(page.evaluate(TABLE), cli_targets(tmp_path, saved))
+        assert "series:\n  sei real growth:\n    2024: 0.12\n" in saved.read_text("utf-8")
 
         # English
         page.locator("#lang").click()
