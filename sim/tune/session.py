@@ -61,6 +61,10 @@ class Tuner:
         self.units = dict(zip(self.info.doc["Real Name"], self.info.doc["Units"]))
         self.observed = (actuals_mod.load(self.base.actuals, self.base.model)
                          if self.base.actuals is not None else None)
+        self._actuals = {}  # indicator id -> [[year, value], ...], read once
+        if self.observed is not None:
+            for r in self.observed.sort_values(["indicator", "year"]).itertuples():
+                self._actuals.setdefault(r.indicator, []).append([int(r.year), _number(r.value)])
         self.sessions: OrderedDict[str, Session] = OrderedDict()
         self._sessions_lock = threading.Lock()
 
@@ -156,10 +160,7 @@ class Tuner:
                  "target": _number(target.target) if target.measure == "level" else None,
                  "actuals": []}
         if self.observed is not None and ind_catalogue is not None:
-            series_id = _level_series(target, ind_catalogue)
-            rows = self.observed[self.observed["indicator"] == series_id]
-            chart["actuals"] = [[int(r.year), _number(r.value)]
-                                for r in rows.sort_values("year").itertuples()]
+            chart["actuals"] = self._actuals.get(_level_series(target, ind_catalogue), [])
         return chart
 
     def pin(self, session: Session) -> dict:
