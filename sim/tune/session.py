@@ -2,7 +2,8 @@
 
 A `Tuner` holds the opened scenario (and actuals, if any) for the whole server; a `Session`
 holds one browser's current values and its pinned run. `Tuner.run` turns a request into the
-targets table and the chart series, through the same runner as `sim run`.
+targets table and the chart series, with the same engine, anchoring and target rules as
+`sim run`.
 """
 
 from __future__ import annotations
@@ -37,9 +38,8 @@ def _number(value):
 
 @dataclass
 class Session:
-    """One browser's values (the last valid request), its scenario and its pinned run."""
+    """One browser's values (the scenario of its last valid request), that run and its pin."""
 
-    body: dict = field(default_factory=dict)
     scenario: scen.Scenario | None = None
     result: dict | None = None
     pinned: dict | None = None
@@ -50,9 +50,7 @@ class Tuner:
     """The opened scenario, run on request with a browser's values."""
 
     def __init__(self, path, actuals: Path | None = None, as_of: int | None = None):
-        from ..anchoring import configure
-
-        self.base = configure(scen.load(path), actuals, as_of)
+        self.base = anchoring.configure(scen.load(path), actuals, as_of)
         self.info = model_mod.info(self.base.model)
         self.catalogue = tgt.catalogue_for(self.base.model)
         if self.catalogue is not None:
@@ -105,24 +103,32 @@ class Tuner:
         scenario = request.scenario_with(self.base, body)
         result = self.simulate(scenario)
         with session.lock:
-            session.body, session.scenario, session.result = body, scenario, result
+            session.scenario, session.result = scenario, result
         return result
 
     def results(self, scenario: scen.Scenario):
-        """(results, Anchored or None) of `scenario`, composed as runner.simulate composes
-        them, with the catalogues and actuals read once; the page shows no indicator table."""
+        """(results, Anchored or None, notes) of `scenario`, composed as runner.simulate
+        composes them, with the catalogues and actuals read once; the page shows no
+        indicator table. The notes say when the model ran with PySD instead."""
+        notes = []
+
+        def run(s):
+            out, _, notice = engine.run_with(s)
+            if notice and notice not in notes:
+                notes.append(notice)
+            return out
+
         if scenario.actuals is None:
-            return engine.run_with(scenario)[0], None
-        anchored = anchoring.anchor(scenario, self.observed, scenario.as_of,
-                                    lambda s: engine.run_with(s)[0])
-        return anchored.results, anchored
+            return run(scenario), None, notes
+        anchored = anchoring.anchor(scenario, self.observed, scenario.as_of, run)
+        return anchored.results, anchored, notes
 
     def simulate(self, scenario: scen.Scenario) -> dict:
         """Targets, tracked targets and chart series of one run of `scenario`."""
-        results, anchor = self.results(scenario)
-        out = {"targets": [], "tracked": [], "charts": [], "notices": []}
+        results, anchor, notes = self.results(scenario)
+        out = {"targets": [], "tracked": [], "charts": [], "notices": notes}
         if anchor is not None:
-            out["notices"] = list(anchor.notices)
+            out["notices"] += list(anchor.notices)
             out["as_of"] = anchor.as_of
         if self.catalogue is None:
             return out
