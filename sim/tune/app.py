@@ -60,16 +60,17 @@ def create_app(tuner: Tuner, hosts=("127.0.0.1", "localhost")) -> Starlette:
             raise InputError([Problem(req.WHERE, "", "the request is not JSON.")]) \
                 from None
 
-    def endpoint(work):
+    def endpoint(work, needs_session=True):
         async def handle(request: Request):
             try:
                 body = await body_of(request)
-                session = None
-                if work is not new_session:
-                    session = tuner.session(request.headers.get("x-session"))
+                session = tuner.session(request.headers.get("x-session")) \
+                    if needs_session else None
+
                 def locked():
                     with compute:
                         return work(session, body)
+
                 return JSONResponse(await run_in_threadpool(locked))
             except SimError as exc:
                 return _problems(exc)
@@ -113,7 +114,7 @@ def create_app(tuner: Tuner, hosts=("127.0.0.1", "localhost")) -> Starlette:
         Route("/", index),
         Route("/font/cjk.otf", font),
         Route("/favicon.ico", lambda _: Response(status_code=204)),
-        Route("/api/session", endpoint(new_session), methods=["POST"]),
+        Route("/api/session", endpoint(new_session, needs_session=False), methods=["POST"]),
         Route("/api/run", endpoint(run), methods=["POST"]),
         Route("/api/pin", endpoint(pin), methods=["POST"]),
         Route("/api/uncertainty", endpoint(uncertainty), methods=["POST"]),
