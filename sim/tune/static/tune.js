@@ -69,7 +69,7 @@ function buildControls() {
       const on = p.value !== 0 ? p.value : 1;
       setConstant(p, box.checked ? on : 0);
     });
-    row.append(box, `${paramLabel(p)} (${p.name})`);
+    row.append(box, S.lang === "zh" ? `${p.zh} (${p.name})` : p.name);
     loops.append(row);
   }
   const holder = $("#sectors");
@@ -200,17 +200,18 @@ async function send() {
 
 // ---- results -----------------------------------------------------------------------------
 function targetText(t) {
-  const unit = t.measure === "level" ? (S.lang === "zh" ? unitZh(t.unit) : t.unit) : "%";
   const sign = {approx: "≈", at_least: "≥", reach: "≥"}[t.comparator];
   const tol = t.comparator === "approx" && t.tolerance !== null ? `±${t.tolerance}` : "";
-  const what = t.measure === "level" ? "" :
-    (S.lang === "zh" ? (t.measure === "cagr" ? "年均" : "累计") :
-      (t.measure === "cagr" ? "a year " : "total "));
-  return `${what}${sign}${t.target}${tol} ${unit}`;
+  const value = `${sign}${t.target}${tol}`;
+  if (t.measure === "level") return `${value} ${unitText(t.unit)}`;
+  if (S.lang === "zh") return `${t.measure === "cagr" ? "年均" : "累计"}${value} %`;
+  return t.measure === "cagr" ? `${value} %/year` : `total ${value} %`;
 }
 
-function unitZh(u) {
-  return {"100 million yuan": "亿元", "count": "家", "enterprises": "家"}[u] ?? u;
+function unitText(u) {
+  const zh = {"100 million yuan": "亿元", "count": "家", "enterprises": "家"};
+  const en = {"100 million yuan": "100m yuan"};
+  return (S.lang === "zh" ? zh : en)[u] ?? u;
 }
 
 function render() {
@@ -297,10 +298,12 @@ function chartOption(c, t) {
   const ys = [...c.values, ...c.actuals.map((a) => a[1]), ...(c.required || []).map((r) => r[1]),
               ...(c.target !== null ? [c.target] : []), ...(pin ? pin.values : []),
               ...(band ? [...band.low, ...band.high] : [])].filter((v) => v !== null);
-  const lo = Math.min(...ys), hi = Math.max(...ys), pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.05 || 1;
+  const lo = Math.min(...ys), hi = Math.max(...ys);
+  const pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.05 || 1;
   return {
     animation: false, textStyle: {fontFamily: FONT},
-    title: {text: S.lang === "zh" ? t.zh : t.en, subtext: `${c.unit[S.lang]} · ${targetText(t)}`,
+    title: {text: S.lang === "zh" ? t.zh : t.en,
+            subtext: `${S.lang === "zh" ? c.unit.zh : unitText(c.unit.en)} · ${targetText(t)}`,
             left: 6, top: 2, textStyle: {fontSize: 13, fontFamily: FONT},
             subtextStyle: {fontFamily: FONT}},
     grid: {left: 56, right: 14, top: 52, bottom: 46},
