@@ -269,8 +269,10 @@ def calibrate(spec_file, out, lang):
             click.echo(f"{chr(13) if live else ''}  {runs} model runs, best objective "
                        f"{best:.6g}", nl=not live, err=True)
 
+    how = (f"{spec.walkers} walkers, {spec.steps} steps" if spec.method == "mcmc"
+           else f"{spec.starts} starts")
     click.echo(f"fitting {len(spec.parameters)} parameters to {len(spec.data)} observations "
-               f"({spec.method}, {spec.starts} starts, seed {spec.seed})", err=True)
+               f"({spec.method}, {how}, seed {spec.seed})", err=True)
     cal = calibration.calibrate(spec, progress=progress)
     click.echo("", err=True)
     calibration.write(cal, dest, lang)
@@ -278,8 +280,10 @@ def calibrate(spec_file, out, lang):
     click.echo(f"\n{'输出' if lang == 'zh' else 'written to'}: {dest}")
     click.echo(f"calibrated scenario: {dest / (spec.name + '.yaml')}")
     if not cal.converged:
+        fix = ("Raise method.steps" if spec.method == "mcmc"
+               else "Raise method.max_runs or narrow the bounds")
         raise SimError(f"{spec_file}: the fit did not converge ({cal.message}); its best point "
-                       f"is kept in {dest}. Raise method.max_runs or narrow the bounds.")
+                       f"is kept in {dest}. {fix}.")
 
 
 @main.command()

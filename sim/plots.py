@@ -212,3 +212,27 @@ def save(fig, folder: Path, stem: str) -> list[Path]:
     fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return paths
+
+
+def prior_posterior_figure(name: str, draws: np.ndarray, grid: np.ndarray,
+                           density: np.ndarray, lang: str):
+    """A parameter's posterior draws as a histogram over its prior density."""
+    zh = lang == "zh"
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.13)
+    ax.hist(draws, bins=50, density=True, color=PALETTE[0], alpha=0.6,
+            label="后验" if zh else "posterior")
+    ax.plot(grid, density, color=PALETTE[1], lw=1.6, label="先验" if zh else "prior")
+    ax.axvline(float(np.median(draws)), color=PALETTE[0], ls="--", lw=1)
+    ax.set_title(name, loc="left", fontsize=11)
+    ax.set_yticks([])
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def write_prior_posterior(panels, folder: Path, lang: str) -> None:
+    """One prior-against-posterior chart per fitted parameter, as PNG and SVG."""
+    with plt.rc_context(style()):
+        for name, draws, grid, density in panels:
+            save(prior_posterior_figure(name, draws, grid, density, lang), folder,
+                 "prior_" + name.replace(" ", "_"))

@@ -22,7 +22,7 @@ from scipy import stats as sps
 from .. import engine, ensemble
 from .. import indicators as ind
 from ..scenario import with_values
-from . import stats
+from . import posterior, stats
 from .spec import Spec
 
 CORRELATION_WARNING = 0.95
@@ -45,6 +45,7 @@ class Calibration:
     message: str
     results: pd.DataFrame
     warnings: list
+    posterior: object = None
 
 
 class BudgetExhausted(Exception):
@@ -254,8 +255,13 @@ def _check_values(spec: Spec, results: pd.DataFrame, catalogue) -> pd.DataFrame:
 
 
 def calibrate(spec: Spec, progress=None) -> Calibration:
-    """Fit `spec`'s parameters; never raises for a failed convergence (see `converged`)."""
+    """Fit `spec`'s parameters; never raises for a failed convergence (see `converged`).
+
+    mcmc reports the posterior (its median as the point estimate); the other methods report
+    the least-squares optimum with Jacobian intervals."""
     objective = Objective(spec, progress)
+    if spec.method == "mcmc":
+        return _with_posterior(spec, objective)
     result, converged = _optimise(spec, objective)
     if objective.best[0] < 2 * result.cost - 1e-15:
         result.x, result.cost = objective.best[1], objective.best[0] / 2  # best point seen
@@ -275,6 +281,31 @@ def calibrate(spec: Spec, progress=None) -> Calibration:
         stats=stats.table(fit), checks=_check_values(spec, best_results, objective.catalogue),
         objective=float(2 * result.cost), runs=objective.runs, converged=converged,
         message=str(message), results=best_results, warnings=warnings)
+
+
+def _fit_table(objective: Objective, results: pd.DataFrame) -> pd.DataFrame:
+    simulated = objective.values(results)
+    fit = pd.DataFrame({"series": objective.series, "year": objective.years,
+                        "observed": objective.observed, "simulated": simulated,
+                        "residual": simulated - objective.observed,
+                        "weight": objective.weight, "scale": objective.scale})
+    return fit.sort_values(["series", "year"]).reset_index(drop=True)
+
+
+def _with_posterior(spec: Spec, objective: Objective) -> Calibration:
+    objective.limit = None  # the sampler's length is set by walkers and steps
+    post = posterior.sample(spec, objective)
+    median = post.median
+    results = objective.simulate(median)
+    fit = _fit_table(objective, results)
+    weighted = fit["weight"] * fit["residual"] / fit["scale"]
+    parameters = posterior.parameter_table(spec, post, CORRELATION_WARNING)
+    return Calibration(
+        spec=spec, parameters=parameters, correlation=post.draws.corr(), fit=fit,
+        stats=stats.table(fit), checks=_check_values(spec, results, objective.catalogue),
+        objective=float(np.sum(weighted ** 2)), runs=objective.runs,
+        converged=post.converged, message=post.message, results=results,
+        warnings=[] if post.converged else [post.message], posterior=post)
 
 
 def calibrated_scenario(cal: Calibration):
