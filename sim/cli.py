@@ -172,9 +172,12 @@ def compare(scenario_files, out, sets, lang, engine_name):
               help="Sampling design [default: the scenario's, else latin_hypercube].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/uncertainty/<scenario name>].")
+@click.option("--posterior", type=click.Path(path_type=Path),
+              help="A 'sim calibrate' folder: its posterior draws replace the distributions "
+                   "of the parameters it fitted.")
 @SET
 @LANG
-def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
+def uncertainty(scenario_file, samples, seed, sampling, out, posterior, sets, lang):
     """Probability of meeting each target, from the scenario's uncertainty: section."""
     with library_loading():
         from . import uncertainty as unc
@@ -184,7 +187,7 @@ def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
     def progress(done, total):
         click.echo(f"{chr(13) if live else ''}  {done}/{total} members", nl=not live, err=True)
 
-    result = unc.run(scenario_file, samples, seed, sampling, sets, progress)
+    result = unc.run(scenario_file, samples, seed, sampling, sets, progress, posterior)
     if live:
         click.echo("", err=True)
     if result.ensemble.notice:
@@ -284,6 +287,27 @@ def calibrate(spec_file, out, lang):
                else "Raise method.max_runs or narrow the bounds")
         raise SimError(f"{spec_file}: the fit did not converge ({cal.message}); its best point "
                        f"is kept in {dest}. {fix}.")
+
+
+@main.command()
+@click.argument("spec_file", metavar="SPEC")
+@click.option("--hold-out-from", "hold_out_from", type=int, required=True, metavar="YEAR",
+              help="Fit to the data before YEAR; compare with the data from YEAR on.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: outputs/backtest/<spec name>_from_<YEAR>].")
+@LANG
+def backtest(spec_file, hold_out_from, out, lang):
+    """Fit SPEC before a year, project, and score against the years held out."""
+    with library_loading():
+        from . import calibration
+        from .calibration import backtest as bt_mod
+
+    spec = calibration.load(spec_file)
+    result = bt_mod.run(spec, hold_out_from)
+    dest = out or Path("outputs") / "backtest" / f"{spec.name}_from_{hold_out_from}"
+    bt_mod.write(result, dest, lang)
+    click.echo(bt_mod.summary_text(result))
+    click.echo(f"\n{'输出' if lang == 'zh' else 'written to'}: {dest}")
 
 
 @main.command()

@@ -236,3 +236,38 @@ def write_prior_posterior(panels, folder: Path, lang: str) -> None:
         for name, draws, grid, density in panels:
             save(prior_posterior_figure(name, draws, grid, density, lang), folder,
                  "prior_" + name.replace(" ", "_"))
+
+
+def backtest_figure(name: str, path: pd.DataFrame, hold_out_from: int, lang: str):
+    """Observed values, the projection with its band and the two naive forecasts."""
+    zh = lang == "zh"
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.13)
+    ahead = path[path["year"] >= hold_out_from - 1]
+    ax.fill_between(ahead["year"], ahead["p5"], ahead["p95"], color=PALETTE[0], alpha=0.15,
+                    lw=0, label="后验5-95%" if zh else "posterior 5-95%")
+    ax.plot(ahead["year"], ahead["projection"], color=PALETTE[0], marker="o", ms=3,
+            label="预测" if zh else "projection")
+    for column, style_, label in (("last_cagr", ":", ("末期增速延续", "last CAGR continued")),
+                                  ("drift", "-.", ("带漂移随机游走", "random walk with drift"))):
+        shown = path.dropna(subset=[column])
+        ax.plot(shown["year"], shown[column], ls=style_, color="#57606a",
+                label=label[0] if zh else label[1])
+    ax.plot(path["year"], path["observed"], ls="none", marker="D", ms=5, color=PALETTE[1],
+            label="实际" if zh else "observed")
+    ax.axvline(hold_out_from - 0.5, color="#8c959f", lw=0.8)
+    ax.set_xticks(sorted(int(y) for y in path["year"]))
+    ax.set_title(name, loc="left", fontsize=11)
+    ax.set_xlabel(WORDS[lang]["year"])
+    ax.legend(fontsize=7, frameon=False)
+    ax.grid(axis="y", color="#d0d7de", lw=0.6)
+    return fig
+
+
+def write_backtest_charts(paths: pd.DataFrame, hold_out_from: int, folder: Path,
+                          lang: str) -> None:
+    """One back-test chart per indicator, as PNG and SVG."""
+    with plt.rc_context(style()):
+        for name, path in paths.groupby("indicator", sort=True):
+            save(backtest_figure(name, path, hold_out_from, lang), folder,
+                 name.replace(" ", "_"))

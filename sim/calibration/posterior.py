@@ -149,3 +149,30 @@ def parameter_table(spec, post: Posterior, correlation_warning: float = 0.95) ->
                      "lower_bound": p.lower, "upper_bound": p.upper, "tau": d.tau,
                      "ess": d.ess, "rhat": d.rhat, "warning": "; ".join(notes)})
     return pd.DataFrame(rows)
+
+
+def load_draws(folder, info, n: int, seed: int) -> pd.DataFrame:
+    """n draws resampled (with replacement, from `seed`) from a calibration's posterior.csv,
+    whole rows at a time so that the parameters keep their joint posterior."""
+    from pathlib import Path
+
+    from ..errors import InputError, Problem
+
+    path = Path(folder) / "posterior.csv"
+    if not path.is_file():
+        raise InputError([Problem(str(folder), "--posterior", "no posterior.csv in this "
+                                  "folder. Give the output folder of 'sim calibrate' with "
+                                  "method mcmc.")])
+    table = pd.read_csv(path, encoding="utf-8-sig", index_col="draw")
+    problems = [Problem(str(path), str(name), info.unknown_parameter(str(name)))
+                for name in table.columns if info.parameter(str(name)) is None]
+    if table.empty or table.isna().any().any():
+        problems.append(Problem(str(path), "", "empty or incomplete draws. Run 'sim calibrate' "
+                                "again to rewrite it."))
+    if problems:
+        raise InputError(problems)
+    table.columns = [info.parameter(str(c)).name for c in table.columns]
+    rows = np.random.default_rng(seed).integers(0, len(table), n)
+    out = table.iloc[rows].reset_index(drop=True)
+    out.index.name = "member"
+    return out

@@ -72,6 +72,7 @@ class Spec:
     burn: int = 500
     noise: dict[str, float] = field(default_factory=dict)
     skip_basis: tuple[str, ...] = ()
+    data_path: Path | None = None
 
 
 def load_data(path: Path, known: set[str], window: tuple[float, float] | None = None,
@@ -193,8 +194,7 @@ def load(path: str | Path) -> Spec:
             problems.append(Problem(shown, where, "must be a whole number"
                                     + (" >= 0." if key in ("seed", "burn") else " >= 1."),
                                     line))
-    catalogue = ind.catalogue_for(scenario.model)
-    known = set(info.variables) | (set(catalogue["id"]) if catalogue is not None else set())
+    known = known_series(scenario)
     weights = {}
     for name, value in (data.get("weights") or {}).items():
         if name not in known:
@@ -212,8 +212,8 @@ def load(path: str | Path) -> Spec:
     skip = _skip_basis(data, shown, problems)
     if problems:
         raise InputError(problems)
-    observed = load_data((path.parent / str(data["data"])).resolve(), known,
-                         (scenario.time["initial"], scenario.time["final"]))
+    data_path = (path.parent / str(data["data"])).resolve()
+    observed = load_data(data_path, known, (scenario.time["initial"], scenario.time["final"]))
     observed = observed[~observed["basis"].isin(skip)].reset_index(drop=True)
     desc = data.get("description") or {}
     return Spec(name=str(data.get("name") or path.stem), path=path, scenario=scenario,
@@ -221,7 +221,14 @@ def load(path: str | Path) -> Spec:
                 method=name, starts=method.get("starts", 4),
                 seed=method.get("seed", 0), max_runs=method.get("max_runs", 2000),
                 description=desc if isinstance(desc, dict) else {"en": str(desc)},
-                checks=checks, noise=noise, skip_basis=skip, **sampler)
+                checks=checks, noise=noise, skip_basis=skip, data_path=data_path, **sampler)
+
+
+def known_series(scenario) -> set[str]:
+    """Names a data row may use: the model's variables and the plan indicator ids."""
+    catalogue = ind.catalogue_for(scenario.model)
+    known = set(model_mod.info(scenario.model).variables)
+    return known | (set(catalogue["id"]) if catalogue is not None else set())
 
 
 def _method_name(method: dict, parameters, shown, line, problems) -> str:
