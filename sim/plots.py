@@ -243,14 +243,17 @@ def backtest_figure(name: str, path: pd.DataFrame, hold_out_from: int, lang: str
     zh = lang == "zh"
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
     fig.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.13)
-    ahead = path[path["year"] >= hold_out_from - 1]
+    before = path[path["year"] < hold_out_from]
+    start = before["year"].max() if len(before) else hold_out_from
+    ahead = path[path["year"] >= start]
     ax.fill_between(ahead["year"], ahead["p5"], ahead["p95"], color=PALETTE[0], alpha=0.15,
                     lw=0, label="后验5-95%" if zh else "posterior 5-95%")
     ax.plot(ahead["year"], ahead["projection"], color=PALETTE[0], marker="o", ms=3,
             label="预测" if zh else "projection")
     for column, style_, label in (("last_cagr", ":", ("末期增速延续", "last CAGR continued")),
                                   ("drift", "-.", ("带漂移随机游走", "random walk with drift"))):
-        shown = path.dropna(subset=[column])
+        shown = pd.concat([before.tail(1).assign(**{column: before.tail(1)["observed"]}),
+                           path.dropna(subset=[column])])
         ax.plot(shown["year"], shown[column], ls=style_, color="#57606a",
                 label=label[0] if zh else label[1])
     ax.plot(path["year"], path["observed"], ls="none", marker="D", ms=5, color=PALETTE[1],

@@ -27,7 +27,7 @@ from .. import indicators as ind
 from ..errors import InputError, Problem
 from ..yamlfile import display_path
 from . import fit as fit_mod
-from .spec import Spec, known_series, load_data
+from .spec import Spec, observations
 
 GOAL_INDICATORS = ("gdp_nominal", "services_va")
 GOAL_TOLERANCE_PCT = 3.0
@@ -112,9 +112,8 @@ def _projection(spec: Spec, cal, before: pd.DataFrame, rows: pd.DataFrame,
 def run(spec: Spec, hold_out_from: int, progress=None) -> Backtest:
     """Fit before `hold_out_from`, project, and score against the data from it on."""
     shown = display_path(spec.path)
-    full = load_data(spec.data_path, known_series(spec.scenario),
-                     (spec.scenario.time["initial"], math.inf))
-    full = full[~full["basis"].isin(spec.skip_basis)]
+    full = observations(spec.data_path, spec.scenario,
+                        (spec.scenario.time["initial"], math.inf), spec.skip_basis)
     before = full[full["year"] < hold_out_from].reset_index(drop=True)
     held = full[full["year"] >= hold_out_from].reset_index(drop=True)
     fit_data = spec.data[spec.data["year"] < hold_out_from].reset_index(drop=True)

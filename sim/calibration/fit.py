@@ -70,6 +70,7 @@ class Objective:
         self.limit: int | None = spec.max_runs
         self.best = (math.inf, None)
         self.progress = progress
+        self._plan_cache = None
 
     def simulate(self, theta) -> pd.DataFrame:
         """Every variable of one run at `theta` (the scenario's yearly values still apply)."""
@@ -89,23 +90,33 @@ class Objective:
             out[i] = source[name].get(year, np.nan) if name in source.columns else np.nan
         return out
 
-    def _member_values(self, ens: ensemble.Ensemble) -> np.ndarray:
-        """The simulated value of every observation for every member: (observations, m)."""
+    def _plan(self) -> list[tuple[str, str, float, np.ndarray, np.ndarray]]:
+        """Per observed series: variable, measure, scale, observation rows and their years."""
         rows = {}
         if self.catalogue is not None:
             rows = {r.id: r for r in self.catalogue.itertuples(index=False)}
-        out = np.full((len(self.series), ens.values[next(iter(ens.values))].shape[1]), np.nan)
-        for name in set(self.series):
+        plan = []
+        for name in sorted(set(self.series)):
             row = rows.get(name)
-            variable = row.variable if row is not None else name
-            years, values = ens.yearly(variable)
-            if row is not None and row.measure == "yoy":
-                years, values = years[1:], (values[1:] / values[:-1] - 1)
-            values = values * (row.scale if row is not None else 1.0)
-            index = {int(y): i for i, y in enumerate(years)}
-            for i in np.flatnonzero(self.series == name):
-                if int(self.years[i]) in index:
-                    out[i] = values[index[int(self.years[i])]]
+            where = np.flatnonzero(self.series == name)
+            plan.append((row.variable if row is not None else name,
+                         row.measure if row is not None else "level",
+                         row.scale if row is not None else 1.0, where,
+                         self.years[where].astype(int)))
+        return plan
+
+    def _member_values(self, ens: ensemble.Ensemble) -> np.ndarray:
+        """The simulated value of every observation for every member: (observations, m)."""
+        if self._plan_cache is None:
+            self._plan_cache = self._plan()
+        out = np.full((len(self.series), ens.values[next(iter(ens.values))].shape[1]), np.nan)
+        for variable, measure, scale, where, years in self._plan_cache:
+            saved, values = ens.yearly(variable)
+            if measure == "yoy":
+                saved, values = saved[1:], (values[1:] / values[:-1] - 1)
+            index = np.searchsorted(saved, years)
+            found = (index < len(saved)) & (saved[np.minimum(index, len(saved) - 1)] == years)
+            out[where[found]] = values[index[found]] * scale
         return out
 
     def evaluate(self, points: np.ndarray) -> np.ndarray:

@@ -213,8 +213,8 @@ def load(path: str | Path) -> Spec:
     if problems:
         raise InputError(problems)
     data_path = (path.parent / str(data["data"])).resolve()
-    observed = load_data(data_path, known, (scenario.time["initial"], scenario.time["final"]))
-    observed = observed[~observed["basis"].isin(skip)].reset_index(drop=True)
+    observed = observations(data_path, scenario, (scenario.time["initial"],
+                                                  scenario.time["final"]), skip)
     desc = data.get("description") or {}
     return Spec(name=str(data.get("name") or path.stem), path=path, scenario=scenario,
                 base_path=base_path, data=observed, parameters=parameters, weights=weights,
@@ -229,6 +229,22 @@ def known_series(scenario) -> set[str]:
     catalogue = ind.catalogue_for(scenario.model)
     known = set(model_mod.info(scenario.model).variables)
     return known | (set(catalogue["id"]) if catalogue is not None else set())
+
+
+def observations(path: Path, scenario, window, skip_basis=()) -> pd.DataFrame:
+    """The rows of a data file the model can be compared with: within `window`, not on a
+    skipped basis; rows of targets the model only tracks (no model variable) are left out."""
+    from .. import targets as tgt
+
+    modelled = known_series(scenario)
+    tracked = tgt.catalogue_for(scenario.model)
+    known = modelled | (set(tracked["id"]) if tracked is not None else set())
+    data = load_data(path, known, window)
+    keep = data["indicator"].isin(modelled) & ~data["basis"].isin(skip_basis)
+    if not keep.any():
+        raise InputError([Problem(display_path(path), "", "no modelled observations in the "
+                                  "time window. Widen time: or add data.")])
+    return data[keep].reset_index(drop=True)
 
 
 def _method_name(method: dict, parameters, shown, line, problems) -> str:
