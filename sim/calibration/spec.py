@@ -38,6 +38,7 @@ class FitParameter:
     prior: dict | None = None
     source: str = ""
     historical: tuple[float, float] | None = None
+    line: int | None = None
 
 
 @dataclass
@@ -206,7 +207,7 @@ def load(path: str | Path) -> Spec:
         else:
             weights[name] = float(value)
     checks = _checks(data, known, shown, problems)
-    name = _method_name(method, parameters, shown, line_of(data, "method"), problems)
+    name = _method_name(method, parameters, shown, problems)
     sampler = _sampler(method, shown, problems)
     noise = _noise(data, known, shown, problems)
     skip = _skip_basis(data, shown, problems)
@@ -247,7 +248,7 @@ def observations(path: Path, scenario, window, skip_basis=()) -> pd.DataFrame:
     return data[keep].reset_index(drop=True)
 
 
-def _method_name(method: dict, parameters, shown, line, problems) -> str:
+def _method_name(method: dict, parameters, shown, problems) -> str:
     """mcmc when every parameter has a prior (or when asked, which then needs priors);
     least squares otherwise."""
     with_prior = all(p.prior is not None for p in parameters)
@@ -256,7 +257,8 @@ def _method_name(method: dict, parameters, shown, line, problems) -> str:
         for p in parameters:
             if p.prior is None:
                 problems.append(Problem(shown, f"parameters.{p.name}", "mcmc needs a prior. "
-                                        "Add prior: {distribution: ..., source: ...}.", line))
+                                        "Add prior: {distribution: ..., source: ...}.",
+                                        p.line))
     return name
 
 
@@ -349,7 +351,7 @@ def _parameters(data, info, shown, problems) -> list[FitParameter]:
             continue
         out.append(FitParameter(real, float(bounds[0]), float(bounds[1]), float(start),
                                 prior[0] if prior else None, prior[1] if prior else "",
-                                tuple(map(float, historical)) if historical else None))
+                                tuple(map(float, historical)) if historical else None, line))
     return out
 
 

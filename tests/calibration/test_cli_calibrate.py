@@ -56,3 +56,15 @@ def test_bad_spec_writes_nothing(cli, write_spec, tmp_path):
     assert result.output == ("Error: spec.yaml:5: parameters.hte formation rate | needs "
                              "bounds: [lower, upper] with lower < upper.\n")
     assert not (tmp_path / "cal").exists()
+
+
+def test_a_bad_prior_writes_nothing(cli, write_spec, tmp_path):
+    spec = write_spec(ROWS, {"hte formation rate": {"bounds": [0.05, 0.6], "prior": {
+        "distribution": "uniform", "lower": 0.0, "upper": 0.5, "source": "x"}}})
+    result = cli("calibrate", spec, "--out", "cal")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: spec.yaml:9: parameters.hte formation rate.prior | lies outside the "
+        "parameter's range: the prior reaches [0, 0.5] (centre 0.25), the bounds are "
+        "[0.05, 0.6]. Move the prior inside the bounds or widen the bounds.\n")
+    assert not (tmp_path / "cal").exists()
