@@ -88,12 +88,14 @@ def met(values: np.ndarray, target) -> np.ndarray:
 
 
 def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
-        posterior=None) -> Uncertainty:
-    """Sample, run and summarise; returns pandas objects (nothing is written).
+        actuals=None, as_of=None, posterior=None) -> Uncertainty:
+    """Sample, run and summarise; returns pandas objects (nothing is written). With actuals,
+    every member is anchored on them up to the as-of year (sim/anchoring.py); `posterior`
+    (a `sim calibrate` folder) replaces the drawn parameters it covers by draws of the
+    calibration's posterior."""
+    from .anchoring import configure
 
-    `posterior` (a `sim calibrate` folder) replaces the drawn parameters it covers by draws
-    of the calibration's posterior."""
-    scenario = scen.load(path, sets)
+    scenario = configure(scen.load(path, sets), actuals, as_of)
     settings = settings_for(scenario, samples, seed, sampling, posterior=posterior)
     draws = _draws(scenario, settings, posterior)
     ens = ensemble.run(scenario, draws, progress)
