@@ -22,11 +22,13 @@ from scipy import stats as sps
 from .. import engine, ensemble
 from .. import indicators as ind
 from ..scenario import with_values
-from . import posterior, stats
+from .. import anchoring
+from . import anchored, posterior, priors, stats
 from .spec import Spec
 
 CORRELATION_WARNING = 0.95
 CONDITION_WARNING = 1e8
+LINEARISATION_WARNING = 0.005  # half a point of growth
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Calibration:
     results: pd.DataFrame
     warnings: list
     posterior: object = None
+    linearisation_error: float | None = None
 
 
 class BudgetExhausted(Exception):
@@ -271,6 +274,8 @@ def calibrate(spec: Spec, progress=None) -> Calibration:
     mcmc reports the posterior (its median as the point estimate); the other methods report
     the least-squares optimum with Jacobian intervals."""
     objective = Objective(spec, progress)
+    if spec.method == "mcmc" and spec.likelihood == "shocks":
+        return _on_shocks(spec)
     if spec.method == "mcmc":
         return _with_posterior(spec, objective)
     result, converged = _optimise(spec, objective)
@@ -305,7 +310,7 @@ def _fit_table(objective: Objective, results: pd.DataFrame) -> pd.DataFrame:
 
 def _with_posterior(spec: Spec, objective: Objective) -> Calibration:
     objective.limit = None  # the sampler's length is set by walkers and steps
-    post = posterior.sample(spec, objective)
+    post = posterior.sample(spec, objective.evaluate, objective.series)
     median = post.median
     results = objective.simulate(median)
     fit = _fit_table(objective, results)
@@ -317,6 +322,35 @@ def _with_posterior(spec: Spec, objective: Objective) -> Calibration:
         objective=float(np.sum(weighted ** 2)), runs=objective.runs,
         converged=post.converged, message=post.message, results=results,
         warnings=[] if post.converged else [post.message], posterior=post)
+
+
+def _on_shocks(spec: Spec) -> Calibration:
+    """The posterior of the trend parameters given the shocks of the anchored run."""
+    from .. import engine
+
+    centre = np.array([float(priors.quantiles(p.prior, 0.5)) for p in spec.parameters])
+    first = anchored.linearise(spec, centre)
+    mode = posterior.find_mode(spec, posterior.log_posterior(
+        spec, first, first.series, anchored.DEFAULT_NOISE))
+    shock_map = anchored.linearise(spec, mode)  # re-centred at the mode
+    post = posterior.sample(spec, shock_map, shock_map.series, anchored.DEFAULT_NOISE, mode)
+    median = post.median
+    shocks, error = anchored.table(spec, shock_map, median)
+    warnings = [] if post.converged else [post.message]
+    if error > LINEARISATION_WARNING:
+        warnings.append(f"the shocks at the posterior median differ from their linear "
+                        f"expansion by up to {error:.4f}: treat the intervals as approximate")
+    names = [p.name for p in spec.parameters]
+    scenario = replace(spec.scenario, constants={**spec.scenario.constants,
+                                                 **dict(zip(names, map(float, median)))})
+    results = anchoring.anchor(scenario, spec.data, anchored.as_of(spec), engine.run).results
+    parameters = posterior.parameter_table(spec, post, CORRELATION_WARNING)
+    return Calibration(
+        spec=spec, parameters=parameters, correlation=post.draws.corr(), fit=shocks,
+        stats=anchored.summary(shocks), checks=_check_values(spec, results, None),
+        objective=float(np.nansum(shocks["value"] ** 2)), runs=2 * (len(names) + 1) + 1,
+        converged=post.converged, message=f"{post.message}; linearisation error {error:.2g}",
+        results=results, warnings=warnings, posterior=post, linearisation_error=error)
 
 
 def calibrated_scenario(cal: Calibration):

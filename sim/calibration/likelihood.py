@@ -22,11 +22,12 @@ DEFAULT_NOISE = 0.02
 class SeriesLikelihood:
     """Log likelihood of many residual vectors at once, grouped by series."""
 
-    def __init__(self, series: np.ndarray, noise: dict[str, float]):
+    def __init__(self, series: np.ndarray, noise: dict[str, float],
+                 default: float = DEFAULT_NOISE):
         names, self.group = np.unique(np.asarray(series), return_inverse=True)
         self.names = list(names)
         self.count = np.bincount(self.group, minlength=len(names)).astype(float)
-        s0 = np.array([noise.get(n, DEFAULT_NOISE) for n in names])
+        s0 = np.array([noise.get(n, default) for n in names])
         self.prior_ss = NU0 * s0 ** 2
 
     def __call__(self, residuals: np.ndarray) -> np.ndarray:

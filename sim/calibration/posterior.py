@@ -90,13 +90,12 @@ def split_rhat(chain: np.ndarray) -> np.ndarray:
         return np.where(within > 0, np.sqrt(var / within), np.nan)
 
 
-def sample(spec, objective, progress=None) -> Posterior:
-    """Run the ensemble sampler on the spec's priors and the objective's residuals."""
-    import emcee
-
-    names = [p.name for p in spec.parameters]
+def log_posterior(spec, residuals, series, default_noise=None):
+    """log prior + log likelihood of many points at once; `residuals(points)` gives the
+    (members, observations) residuals of the observation `series`."""
     specs = [p.prior for p in spec.parameters]
-    likelihood = SeriesLikelihood(objective.series, spec.noise)
+    likelihood = SeriesLikelihood(series, spec.noise, *(
+        (default_noise,) if default_noise is not None else ()))
 
     def log_prob(points):
         points = np.atleast_2d(points)
@@ -104,13 +103,30 @@ def sample(spec, objective, progress=None) -> Posterior:
         out = np.full(len(points), -np.inf)
         ok = np.isfinite(lp)
         if ok.any():
-            out[ok] = lp[ok] + likelihood(objective.evaluate(points[ok]))
+            out[ok] = lp[ok] + likelihood(residuals(points[ok]))
         return out
 
+    return log_prob
+
+
+def find_mode(spec, log_prob) -> np.ndarray:
+    """The posterior mode, searched from the most probable of START_POOL × walkers prior
+    draws."""
     rng = np.random.default_rng(spec.seed)
-    pool = priors.draw(specs, START_POOL * spec.walkers, rng)
-    best = pool[int(np.argmax(log_prob(pool)))]
-    mode = _mode(log_prob, best, spec.parameters)
+    pool = priors.draw([p.prior for p in spec.parameters], START_POOL * spec.walkers, rng)
+    return _mode(log_prob, pool[int(np.argmax(log_prob(pool)))], spec.parameters)
+
+
+def sample(spec, residuals, series, default_noise=None, mode=None) -> Posterior:
+    """Run the ensemble sampler on the spec's priors and the likelihood of `residuals`."""
+    import emcee
+
+    names = [p.name for p in spec.parameters]
+    specs = [p.prior for p in spec.parameters]
+    log_prob = log_posterior(spec, residuals, series, default_noise)
+    if mode is None:
+        mode = find_mode(spec, log_prob)
+    rng = np.random.default_rng(spec.seed + 1)
     scale = np.array([JITTER * min(priors.sd(s), p.upper - p.lower)
                       for s, p in zip(specs, spec.parameters, strict=True)])
     lower = np.array([p.lower for p in spec.parameters])

@@ -22,7 +22,8 @@ from . import priors as priors_mod
 from ..yamlfile import display_path, is_number, line_of, read_yaml, suggest
 
 KEYS = ("name", "description", "scenario", "data", "time", "initial", "parameters", "weights",
-        "method", "checks", "noise", "skip_basis")
+        "method", "checks", "noise", "skip_basis", "likelihood")
+LIKELIHOODS = ("residuals", "shocks")
 METHOD_KEYS = ("name", "starts", "seed", "max_runs", "walkers", "steps", "burn")
 METHODS = ("mcmc", "least_squares", "differential_evolution")
 CHECK_KEYS = ("label", "indicator", "measure", "from", "to", "plan")
@@ -74,6 +75,7 @@ class Spec:
     noise: dict[str, float] = field(default_factory=dict)
     skip_basis: tuple[str, ...] = ()
     data_path: Path | None = None
+    likelihood: str = "residuals"
 
 
 def load_data(path: Path, known: set[str], window: tuple[float, float] | None = None,
@@ -211,6 +213,14 @@ def load(path: str | Path) -> Spec:
     sampler = _sampler(method, shown, problems)
     noise = _noise(data, known, shown, problems)
     skip = _skip_basis(data, shown, problems)
+    likelihood = data.get("likelihood", "residuals")
+    if likelihood not in LIKELIHOODS:
+        problems.append(Problem(shown, "likelihood", f"must be one of {', '.join(LIKELIHOODS)}."
+                                f"{suggest(str(likelihood), LIKELIHOODS)}",
+                                line_of(data, "likelihood")))
+    elif likelihood == "shocks" and name != "mcmc":
+        problems.append(Problem(shown, "likelihood", "shocks needs method mcmc. Set method: "
+                                "{name: mcmc} or drop likelihood.", line_of(data, "likelihood")))
     if problems:
         raise InputError(problems)
     data_path = (path.parent / str(data["data"])).resolve()
@@ -222,7 +232,8 @@ def load(path: str | Path) -> Spec:
                 method=name, starts=method.get("starts", 4),
                 seed=method.get("seed", 0), max_runs=method.get("max_runs", 2000),
                 description=desc if isinstance(desc, dict) else {"en": str(desc)},
-                checks=checks, noise=noise, skip_basis=skip, data_path=data_path, **sampler)
+                checks=checks, noise=noise, skip_basis=skip, data_path=data_path,
+                likelihood=likelihood, **sampler)
 
 
 def known_series(scenario) -> set[str]:
