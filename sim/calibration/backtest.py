@@ -3,13 +3,16 @@ and two naive forecasts with the data from that year on.
 
 - The fit uses the spec's observations before `hold_out_from` only.
 - The projection runs the model with the posterior (its median, and the 5-95% band of the
-  posterior's draws) and starts from the last actual: each level indicator's path is scaled,
-  each share's shifted, so that it passes through its last observed value before
-  `hold_out_from`; growth rates are the model's own.
+  posterior's draws) and starts from the last actual. A fit on the anchored run's shocks
+  (`likelihood: shocks`) anchors every member on the fit's data up to the year before the
+  hold-out (sim/anchoring.py) and projects from there with the member's trends. A fit on
+  residuals scales each level indicator's path, and shifts each share's, so that it passes
+  through its last observed value before `hold_out_from`; growth rates are the model's own.
 - Naive forecasts from the same observations: the last observed CAGR continued (the growth
   between the last two observations), and a random walk with drift (the average growth over
-  all observations before the hold-out). Indicators in % (shares, growth rates) use the
-  additive forms: the last change per year continued, and the average change per year.
+  all observations before the hold-out). Shares (in %) use the additive forms: the last
+  change per year continued, and the average change per year. For a growth rate the two
+  forecasts of the level it measures give the last observed rate and the mean rate.
 - Errors are forecast − observed, in the indicator's unit and in % of the observed value.
 """
 
@@ -33,6 +36,7 @@ GOAL_INDICATORS = ("gdp_nominal", "services_va")
 GOAL_TOLERANCE_PCT = 3.0
 GOAL_HORIZON = 2  # the second held-out year: 2024 for a hold-out from 2023
 BAND_MEMBERS = 1000
+ANCHORED_BAND_MEMBERS = 200  # each is anchored year by year, so fewer
 FORECASTS = ("projection", "last_cagr", "drift")
 
 
@@ -47,18 +51,25 @@ class Backtest:
     verdicts: list[str]
 
 
-def _additive(name: str, catalogue) -> bool:
-    """Shares and growth rates (units in %) move by points, not by percent."""
+def _kind(name: str, catalogue) -> str:
+    """'rate' for growth rates, 'additive' for other % series (shares), else 'level'."""
     if catalogue is None or name not in set(catalogue["id"]):
-        return False
-    return "%" in catalogue.set_index("id").loc[name, "unit"]
+        return "level"
+    row = catalogue.set_index("id").loc[name]
+    return "rate" if row["measure"] == "yoy" else "additive" if "%" in row["unit"] else "level"
 
 
-def naive(observed: pd.Series, years, additive: bool) -> pd.DataFrame:
-    """The two naive forecasts of one series (index year) for `years`."""
+def naive(observed: pd.Series, years, kind: str) -> pd.DataFrame:
+    """The two naive forecasts of one series (index year) for `years`. For a growth rate
+    they are the same forecasts of the level it measures: the last rate held, and the mean
+    rate."""
     obs = observed.dropna().sort_index()
     out = pd.DataFrame(index=pd.Index(list(years), name="year"),
                        columns=["last_cagr", "drift"], dtype=float)
+    if kind == "rate" and len(obs):
+        out["last_cagr"], out["drift"] = obs.iloc[-1], obs.mean()
+        return out
+    additive = kind == "additive"
     if len(obs) < 2:
         return out
     (ya, va), (yb, vb) = obs.iloc[-2:].items()
@@ -99,7 +110,7 @@ def _projection(spec: Spec, cal, before: pd.DataFrame, rows: pd.DataFrame,
         at = last.iloc[-1]
         base = (rows["indicator"] == name) & (rows["year"] == at["year"])
         model_last = values[base.to_numpy()][0]
-        if _additive(name, catalogue):
+        if _kind(name, catalogue) == "additive":
             values[mask] = values[mask] + (at["value"] - model_last)
         else:
             values[mask] = values[mask] * (at["value"] / model_last)
@@ -107,6 +118,38 @@ def _projection(spec: Spec, cal, before: pd.DataFrame, rows: pd.DataFrame,
     band = values[:, 1:] if values.shape[1] > 1 else values[:, :1]
     out["p5"], out["p95"] = np.percentile(band, 5, axis=1), np.percentile(band, 95, axis=1)
     return out
+
+
+def _anchored_projection(spec: Spec, cal, rows: pd.DataFrame, final: int,
+                         as_of: int) -> pd.DataFrame:
+    """Median and 5-95% band of each (indicator, year) row: every member anchored on the
+    fit's data up to `as_of`, then projected with its own trend parameters."""
+    from .. import anchoring
+
+    scenario = replace(spec.scenario, time={**spec.scenario.time,
+                                            "final": max(final, spec.scenario.time["final"])})
+    names = [p.name for p in spec.parameters]
+    draws = [cal.parameters.set_index("parameter").loc[names, "estimate"].to_numpy()]
+    if cal.posterior is not None:
+        saved = cal.posterior.saved()[names].to_numpy()
+        draws += list(saved[::max(1, len(saved) // ANCHORED_BAND_MEMBERS)])
+    points = np.array(draws)
+    members = {n: points[:, j] for j, n in enumerate(names)}
+    solution = anchoring.solve(scenario, spec.data, as_of, members)
+    initial = {a.input for a in anchoring.catalogue_for(scenario.model) if a.kind == "initial"}
+    model = anchoring._Model(scenario, members, initial)
+    out = model.run(int(scenario.time["final"]), solution.initial, solution.shocks)
+    t0 = int(round(scenario.time["initial"]))
+    values = np.full((len(rows), len(points)), np.nan)
+    for i, r in enumerate(rows.itertuples()):
+        if r.indicator in model.rows and r.year > t0:
+            values[i] = model.value(out, r.indicator, int(r.year) - t0)
+    result = rows[["indicator", "year"]].copy()
+    result["projection"] = values[:, 0]
+    band = values[:, 1:] if values.shape[1] > 1 else values[:, :1]
+    result["p5"], result["p95"] = np.percentile(band, 5, axis=1), np.percentile(band, 95,
+                                                                                 axis=1)
+    return result
 
 
 def run(spec: Spec, hold_out_from: int, progress=None) -> Backtest:
@@ -130,13 +173,17 @@ def run(spec: Spec, hold_out_from: int, progress=None) -> Backtest:
     rows = pd.concat([scored, held])[["indicator", "year", "value"]]
     rows = rows.drop_duplicates(["indicator", "year"]).sort_values(["indicator", "year"])
     rows = rows.reset_index(drop=True)
-    paths = _projection(fit_spec, cal, before, rows, int(held["year"].max()))
+    if spec.likelihood == "shocks":
+        paths = _anchored_projection(fit_spec, cal, rows, int(held["year"].max()),
+                                     hold_out_from - 1)
+    else:
+        paths = _projection(fit_spec, cal, before, rows, int(held["year"].max()))
     paths.insert(2, "observed", rows["value"].to_numpy())
     paths["held_out"] = paths["year"] >= hold_out_from
     parts = []
     for name, group in paths.groupby("indicator", sort=True):
         obs = scored[scored["indicator"] == name].set_index("year")["value"]
-        parts.append(naive(obs, group["year"], _additive(name, catalogue))
+        parts.append(naive(obs, group["year"], _kind(name, catalogue))
                      .set_index(group.index))
     paths = paths.join(pd.concat(parts))
     paths.loc[~paths["held_out"], ["last_cagr", "drift"]] = np.nan

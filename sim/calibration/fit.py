@@ -359,4 +359,7 @@ def calibrated_scenario(cal: Calibration):
 
     base = scen.load(cal.spec.base_path)
     fitted = dict(zip(cal.parameters["parameter"], cal.parameters["estimate"], strict=True))
-    return with_values(base, str(cal.spec.path), constants=fitted)
+    out = with_values(base, str(cal.spec.path), constants=fitted)
+    if cal.spec.likelihood == "shocks":  # projected from the latest actual
+        out = replace(out, actuals=cal.spec.data_path)
+    return out

@@ -27,7 +27,14 @@ def scenario_yaml(cal: Calibration, folder: Path) -> dict:
                   f"{spec.base_path.name}."},
         "extends": os.path.relpath(spec.base_path, folder),
         "constants": {r.parameter: float(r.estimate) for r in cal.parameters.itertuples()},
+        **({"actuals": os.path.relpath(spec.data_path, folder)} if anchored_fit(cal) else {}),
     }
+
+
+def anchored_fit(cal: Calibration) -> bool:
+    """Whether the fit used the anchored run's shocks (its calibrated scenario is anchored on
+    the same data, so a projection starts from the latest actual)."""
+    return cal.spec.likelihood == "shocks"
 
 
 def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
@@ -35,9 +42,11 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
     spec = cal.spec
     dest = Path(out)
     with outputs.atomic_folder(dest) as tmp:
-        outputs.write_csv(cal.fit, tmp / "fit.csv", index=False)
+        shocks = anchored_fit(cal)
+        outputs.write_csv(cal.fit, tmp / ("shocks.csv" if shocks else "fit.csv"), index=False)
         outputs.write_csv(cal.parameters, tmp / "parameters.csv", index=False)
-        outputs.write_csv(cal.stats, tmp / "stats.csv", index=False)
+        outputs.write_csv(cal.stats, tmp / ("shock_stats.csv" if shocks else "stats.csv"),
+                          index=False)
         outputs.write_csv(cal.correlation, tmp / "correlation.csv")
         if not cal.checks.empty:
             outputs.write_csv(cal.checks, tmp / "checks.csv", index=False)
@@ -53,7 +62,7 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
         outputs.write_manifest({
             "calibration": spec.name,
             "files": {str(p): model_mod.file_sha256(p)
-                      for p in [spec.path, *spec.scenario.files[:-1]]},
+                      for p in [spec.path, spec.data_path, *spec.scenario.files[:-1]] if p},
             "model": {"path": str(info.path), "sha256": info.sha256},
             "method": spec.method, "seed": spec.seed,
             **({"walkers": spec.walkers, "steps": spec.steps, "burn": spec.burn,
@@ -62,10 +71,13 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
             "objective": cal.objective, "model_runs": cal.runs, "converged": cal.converged,
             "message": cal.message,
             "fitted": {r.parameter: r.estimate for r in cal.parameters.itertuples()},
+            "likelihood": spec.likelihood, "skip_basis": list(spec.skip_basis),
+            "linearisation_error": cal.linearisation_error,
         }, tmp / "manifest.json")
-        panels = [(name, _simulated_path(cal, name), group.set_index("year")["observed"])
-                  for name, group in cal.fit.groupby("series", sort=True)]
-        plots.write_fit_charts(panels, tmp / "charts", lang)
+        if not shocks:
+            panels = [(name, _simulated_path(cal, name), group.set_index("year")["observed"])
+                      for name, group in cal.fit.groupby("series", sort=True)]
+            plots.write_fit_charts(panels, tmp / "charts", lang)
     return dest
 
 
@@ -134,9 +146,15 @@ def _point_lines(cal: Calibration) -> list[str]:
 
 def _common_lines(cal: Calibration) -> list[str]:
     lines = ["", "correlation of the estimates:",
-              cal.correlation.round(2).to_string(float_format=lambda v: f"{v:+.2f}"), "",
-              "series                                 n      RMSE    MAPE%      R²   "
-              "Theil U   U_M   U_S   U_C"]
+             cal.correlation.round(2).to_string(float_format=lambda v: f"{v:+.2f}"), ""]
+    if anchored_fit(cal):
+        lines.append(f"{'shock (one-year-ahead error at the median)':44s} {'n':>2} "
+                     f"{'mean':>8} {'sd':>8}")
+        for r in cal.stats.itertuples():
+            lines.append(f"{r.shock:44s} {r.n:2d} {r.mean:+8.4f} {r.sd:8.4f}")
+        return lines
+    lines.append("series                                 n      RMSE    MAPE%      R²   "
+                 "Theil U   U_M   U_S   U_C")
     for r in cal.stats.itertuples():
         lines.append(f"{r.series:38s} {r.n:2d} {_fmt(r.rmse):>9} {_fmt(r.mape):>8} "
                      f"{_fmt(r.r2):>7} {_fmt(r.theil_u):>9} {_fmt(r.um):>5} {_fmt(r.us):>5} "

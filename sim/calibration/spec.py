@@ -237,20 +237,23 @@ def load(path: str | Path) -> Spec:
 
 
 def known_series(scenario) -> set[str]:
-    """Names a data row may use: the model's variables and the plan indicator ids."""
+    """Series the model computes: its variables and the indicator ids mapped to one."""
     catalogue = ind.catalogue_for(scenario.model)
     known = set(model_mod.info(scenario.model).variables)
-    return known | (set(catalogue["id"]) if catalogue is not None else set())
+    if catalogue is None:
+        return known
+    return known | set(catalogue.loc[catalogue["variable"].astype(bool), "id"])
 
 
 def observations(path: Path, scenario, window, skip_basis=()) -> pd.DataFrame:
     """The rows of a data file the model can be compared with: within `window`, not on a
-    skipped basis; rows of targets the model only tracks (no model variable) are left out."""
+    skipped basis; rows of series the model only tracks (no model variable) are left out."""
     from .. import targets as tgt
 
     modelled = known_series(scenario)
-    tracked = tgt.catalogue_for(scenario.model)
-    known = modelled | (set(tracked["id"]) if tracked is not None else set())
+    known = set(modelled)
+    for catalogue in (ind.catalogue_for(scenario.model), tgt.catalogue_for(scenario.model)):
+        known |= set(catalogue["id"]) if catalogue is not None else set()
     data = load_data(path, known, window)
     keep = data["indicator"].isin(modelled) & ~data["basis"].isin(skip_basis)
     if not keep.any():

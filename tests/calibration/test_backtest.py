@@ -32,14 +32,18 @@ def cli(tmp_path, monkeypatch):
 
 def test_naive_forecasts_by_hand():
     observed = pd.Series({2016: 100.0, 2018: 121.0, 2019: 133.1})
-    out = backtest.naive(observed, [2020, 2022], additive=False)
+    out = backtest.naive(observed, [2020, 2022], "level")
     # last CAGR: 121 -> 133.1 in one year is +10%; drift: 100 -> 133.1 in three years
     assert out.loc[2020, "last_cagr"] == pytest.approx(146.41)
     assert out.loc[2022, "last_cagr"] == pytest.approx(133.1 * 1.1 ** 3)
     assert out.loc[2022, "drift"] == pytest.approx(133.1 * 1.331 ** (3 / 3))
-    shares = backtest.naive(pd.Series({2019: 60.0, 2020: 61.0, 2021: 61.5}), [2023], True)
+    shares = backtest.naive(pd.Series({2019: 60.0, 2020: 61.0, 2021: 61.5}), [2023],
+                            "additive")
     assert shares.loc[2023, "last_cagr"] == pytest.approx(62.5)  # +0.5 a year
     assert shares.loc[2023, "drift"] == pytest.approx(61.5 + 2 * 0.75)
+    rates = backtest.naive(pd.Series({2019: 6.0, 2020: 3.0, 2021: 9.0}), [2022, 2023], "rate")
+    assert list(rates["last_cagr"]) == [9.0, 9.0]  # the last rate held
+    assert list(rates["drift"]) == [6.0, 6.0]      # the mean rate
 
 
 def test_backtest_scores_a_projection_of_data_the_model_made(cli, write_spec, tmp_path):

@@ -64,8 +64,8 @@ def test_unknown_keys_and_method(write_spec):
     path = write_spec(ROWS, GOOD, method={"name": "newton", "seed": 1.5}, wieghts={})
     assert problems(path) == [
         "spec.yaml:12: wieghts | unknown key. Allowed: name, description, scenario, data, time, "
-        "initial, parameters, weights, method, checks, noise, skip_basis. Did you mean "
-        "'weights'?",
+        "initial, parameters, weights, method, checks, noise, skip_basis, likelihood. Did "
+        "you mean 'weights'?",
     ]
     path = write_spec(ROWS, GOOD, method={"name": "newton", "seed": 1.5})
     assert problems(path) == [
