@@ -1,6 +1,8 @@
 """MCMC posteriors: known parameters recovered from data the model made; a parameter the data
 cannot see keeps its prior; the likelihood and the diagnostics by hand."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -9,6 +11,7 @@ from sim import calibration
 from sim.calibration import posterior
 from sim.calibration.likelihood import NU0, SeriesLikelihood
 
+from ..conftest import SCENARIOS
 from .test_fit import synthetic_rows
 
 SAMPLER = {"name": "mcmc", "walkers": 64, "steps": 250, "burn": 100, "seed": 5}
@@ -68,3 +71,45 @@ def test_split_rhat_by_hand():
     between = 2 * means.var(ddof=1)
     expected = np.sqrt(((2 - 1) / 2 * within + between / 2) / within)
     assert posterior.split_rhat(chain)[0] == pytest.approx(expected, rel=1e-12)
+
+
+SHOCKS = {"services price shock": {2021: 0.012, 2022: -0.018, 2023: 0.006, 2024: -0.003,
+                                   2025: 0.009},
+          "hte growth shock": {2021: 0.03, 2022: -0.05, 2023: 0.01, 2024: 0.04, 2025: -0.02}}
+
+
+def test_trends_from_anchored_shocks(write_spec):
+    """Data made by the model with known trends plus year-specific shocks: the posterior of
+    an additive trend centres on the trend plus the mean shock (the shocks are what the
+    anchored run solves for), and a parameter no series responds to keeps its prior."""
+    from sim import runner, scenario
+
+    base = scenario.load(SCENARIOS / "baseline.yaml")
+    truth = scenario.with_values(base, "truth", constants={"services price growth": 0.03})
+    truth = replace(truth, series={**truth.series, **SHOCKS})
+    table = runner.simulate(truth).indicators
+    rows = [(y, name, table.loc[y, name]) for name in ("services_va", "high_tech_enterprises")
+            for y in range(2020, 2026)]
+    prior = {"distribution": "normal", "mean": 0.09, "sd": 0.02, "source": "test"}
+    params = {"services price growth": {"bounds": [-0.05, 0.15], "prior": {
+                  "distribution": "uniform", "lower": -0.05, "upper": 0.15, "source": "t"}},
+              "online retail growth": {"bounds": [0.0, 0.3], "prior": prior}}
+    spec = calibration.load(write_spec(rows, params, likelihood="shocks",
+                                       method={**SAMPLER, "steps": 600, "burn": 150}))
+    cal = calibration.calibrate(spec)
+    assert cal.linearisation_error < 1e-4
+    table = cal.parameters.set_index("parameter")
+    mean_shock = np.mean(list(SHOCKS["services price shock"].values()))
+    assert table.loc["services price growth", "estimate"] == pytest.approx(
+        0.03 + mean_shock, abs=0.002)
+    assert table.loc["services price growth", "p5"] < 0.03 < table.loc[
+        "services price growth", "p95"]
+    shocks = cal.fit.set_index(["shock", "year"])["value"]
+    theta = table.loc["services price growth", "estimate"]
+    for year, value in SHOCKS["services price shock"].items():  # shock = truth - trend
+        assert shocks[("services price shock", year)] == pytest.approx(
+            value + 0.03 - theta, abs=1e-3)
+    draws = cal.posterior.draws["online retail growth"]
+    unseen = stats.truncnorm(-0.09 / 0.02, 0.21 / 0.02, loc=0.09, scale=0.02)
+    for q in (0.05, 0.5, 0.95):
+        assert draws.quantile(q) == pytest.approx(unseen.ppf(q), abs=0.2 * 0.02), q
