@@ -26,6 +26,7 @@ from .. import anchoring
 
 DEFAULT_NOISE = 0.02  # two points of growth a year
 STEP = 1e-4           # finite-difference step, as a fraction of the parameter's bound span
+MIN_RESPONSE = 1e-3   # a shock that moves less than this per unit of every parameter is left out
 
 
 def as_of(spec) -> int:
@@ -65,15 +66,15 @@ class ShockMap:
 
 
 def linearise(spec, centre: np.ndarray) -> ShockMap:
-    """The expansion about `centre`, keeping the shocks that depend on a fitted parameter
-    (the others only add a constant to the likelihood)."""
+    """The expansion about `centre`, keeping the shocks that respond to a fitted parameter
+    (the others add a constant, or next to it, to the likelihood)."""
     span = np.array([p.upper - p.lower for p in spec.parameters])
     upper = np.array([p.upper for p in spec.parameters])
     steps = STEP * span
     steps = np.where(centre + steps > upper, -steps, steps)
     labels, values, _ = solve(spec, np.vstack([centre, centre + np.diag(steps)]))
     jacobian = (values[:, 1:] - values[:, :1]) / steps
-    keep = np.flatnonzero(np.any(np.abs(jacobian) > 1e-8, axis=1))
+    keep = np.flatnonzero(np.any(np.abs(jacobian) > MIN_RESPONSE, axis=1))
     return ShockMap([labels[i] for i in keep], np.asarray(centre, float), values[keep, 0],
                     jacobian[keep])
 

@@ -236,6 +236,9 @@ def _intervals(spec: Spec, result, jac: np.ndarray, n_obs: int):
             notes.append("estimate at a bound")
         elif lo <= prm.lower or hi >= prm.upper:
             notes.append("interval reaches a bound")
+        if prm.historical and not prm.historical[0] <= est <= prm.historical[1]:
+            notes.append(f"outside the range seen historically [{prm.historical[0]:g}, "
+                         f"{prm.historical[1]:g}]")
         for j, other in enumerate(names):
             if j != i and np.isfinite(corr[i, j]) and abs(corr[i, j]) > CORRELATION_WARNING:
                 notes.append(f"correlation {corr[i, j]:+.2f} with '{other}'")

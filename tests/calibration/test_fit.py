@@ -82,3 +82,13 @@ def test_the_history_fit_reproduces_the_plans_summary():
         (9.2 + 8.4 + 7.7 + 4.1) / 4, abs=0.5)
     assert checks["services share rise a year (points)"] == pytest.approx(1.4, abs=0.2)
     assert checks["services share 2020 (%)"] == pytest.approx(61.4, abs=0.5)
+
+
+def test_an_estimate_outside_the_historical_range_is_flagged(write_spec):
+    params = {"hte formation rate": {"bounds": [0.05, 0.6], "historical": [0.3, 0.4]}}
+    rows = [r for r in synthetic_rows(0.0) if r[1] == "high_tech_enterprises"]
+    cal = calibration.calibrate(calibration.load(write_spec(rows, params,
+                                                            method={"starts": 1})))
+    row = cal.parameters.set_index("parameter").loc["hte formation rate"]
+    assert row["estimate"] == pytest.approx(0.21, abs=0.005)  # TRUE, below the range
+    assert "outside the range seen historically [0.3, 0.4]" in row["warning"]
