@@ -213,9 +213,11 @@ def verdicts(errors: pd.DataFrame, hold_out_from: int) -> list[str]:
         e, c, d = (float(r[f"{f}_error_pct"]) for f in FORECASTS)
         within = abs(e) <= GOAL_TOLERANCE_PCT
         beats = abs(e) < abs(c) and abs(e) < abs(d)
+        verdict = "beats both naive forecasts" if beats else \
+            "does NOT beat both naive forecasts"
         lines.append(f"{name} {year}: projection {e:+.1f}%, last CAGR {c:+.1f}%, drift "
-                     f"{d:+.1f}% -> {'beats both naive forecasts' if beats else 'does NOT beat both naive forecasts'}"
-                     f", {'within' if within else 'NOT within'} {GOAL_TOLERANCE_PCT:g}%")
+                     f"{d:+.1f}% -> {verdict}, {'within' if within else 'NOT within'} "
+                     f"{GOAL_TOLERANCE_PCT:g}%")
     return lines
 
 

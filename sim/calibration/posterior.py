@@ -3,10 +3,10 @@
 emcee's ensemble sampler (differential-evolution, snooker and stretch moves) moves half the
 walkers at a time, each half in one batch-engine call (`vectorize=True`). The walkers start
 in a small ball around the posterior mode (found from the best of START_POOL × walkers prior
-draws); the first `burn` steps are discarded. Diagnostics per parameter: the integrated autocorrelation
-time τ (emcee), the effective sample size (kept draws / τ) and the split R-hat across
-walkers (Gelman et al. 2013, each walker's chain split in halves); for the run, the mean
-acceptance fraction. The chain counts as converged when it is at least MIN_TAUS τ long
+draws); the first `burn` steps are discarded. Diagnostics per parameter: the integrated
+autocorrelation time τ (emcee), the effective sample size (kept draws / τ) and the split
+R-hat across walkers (Gelman et al. 2013, each walker's chain split in halves); for the run,
+the mean acceptance fraction. The chain counts as converged when it is at least MIN_TAUS τ long
 for every parameter, R-hat is below RHAT_LIMIT and the acceptance lies in ACCEPTANCE.
 """
 
@@ -152,9 +152,9 @@ def sample(spec, residuals, series, default_noise=None, mode=None) -> Posterior:
     if short:
         problems.append(f"chain shorter than {MIN_TAUS} autocorrelation times for "
                         f"{', '.join(short)}; raise method.steps")
-    if np.any(~(rhat < RHAT_LIMIT)):
-        problems.append(f"R-hat above {RHAT_LIMIT} for "
-                        f"{', '.join(n for n, r in zip(names, rhat, strict=True) if not r < RHAT_LIMIT)}")
+    high = [n for n, r in zip(names, rhat, strict=True) if not r < RHAT_LIMIT]
+    if high:
+        problems.append(f"R-hat above {RHAT_LIMIT} for {', '.join(high)}")
     if not ACCEPTANCE[0] <= acceptance <= ACCEPTANCE[1]:
         problems.append(f"acceptance fraction {acceptance:.2f} outside {ACCEPTANCE}")
     draws = pd.DataFrame(chain.reshape(-1, len(names)), columns=names)
