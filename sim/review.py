@@ -207,7 +207,8 @@ def write(review: Review, out: Path, lang: str = "zh") -> Path:
     assumptions = pd.concat([a.assign(scenario=name) for name, a in review.assumptions.items()],
                             ignore_index=True)
     sources = review.actuals[["indicator", "year", "value", "unit", "source"]]
-    with outputs.atomic_folder(dest) as tmp:
+    inputs = [p for s in review.sims for p in (*s.scenario.files, s.scenario.model)]
+    with outputs.atomic_folder(dest, inputs) as tmp:
         outputs.write_csv(summary, tmp / "summary.csv", index=False)
         outputs.write_csv(assumptions, tmp / "assumptions.csv", index=False)
         outputs.write_csv(sources, tmp / "sources.csv", index=False)

@@ -228,7 +228,8 @@ def write(bt: Backtest, out: Path, lang: str = "zh") -> Path:
 
     dest = Path(out)
     spec = bt.spec
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest, [spec.path, spec.data_path, *spec.scenario.files,
+                                      spec.scenario.model]) as tmp:
         outputs.write_csv(bt.errors, tmp / "errors.csv", index=False)
         outputs.write_csv(bt.paths, tmp / "paths.csv", index=False)
         outputs.write_csv(bt.summary, tmp / "summary.csv", index=False)

@@ -41,7 +41,8 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
     """Write the calibration's folder atomically; return its path."""
     spec = cal.spec
     dest = Path(out)
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest, [spec.path, *spec.scenario.files, spec.scenario.model]) \
+            as tmp:
         shocks = anchored_fit(cal)
         outputs.write_csv(cal.fit, tmp / ("shocks.csv" if shocks else "fit.csv"), index=False)
         outputs.write_csv(cal.parameters, tmp / "parameters.csv", index=False)

@@ -8,6 +8,7 @@ method and a seed. Every problem is reported at once, as for scenario files.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +19,10 @@ from .. import indicators as ind
 from .. import model as model_mod
 from .. import scenario as scen
 from ..errors import InputError, Problem
-from . import priors as priors_mod
+from ..inputfile import CSV_LIMIT, Unreadable, read_text
+from ..names import check_output_name
 from ..yamlfile import display_path, is_number, line_of, read_yaml, suggest
+from . import priors as priors_mod
 
 KEYS = ("name", "description", "scenario", "data", "time", "initial", "parameters", "weights",
         "method", "checks", "noise", "skip_basis", "likelihood")
@@ -86,12 +89,14 @@ def load_data(path: Path, known: set[str], window: tuple[float, float] | None = 
     """
     shown = display_path(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            header = reader.fieldnames or []
-            rows = list(reader)
+        reader = csv.DictReader(io.StringIO(read_text(path, CSV_LIMIT, "utf-8-sig"),
+                                            newline=""))
+        header = reader.fieldnames or []
+        rows = list(reader)
     except FileNotFoundError:
         raise InputError([Problem(shown, "", "data file not found. Check the path.")]) from None
+    except Unreadable as exc:
+        raise InputError([Problem(shown, "", str(exc))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(shown, "", f"cannot read the file ({exc}). Save it as "
                                              "UTF-8 CSV.")]) from None
@@ -221,6 +226,8 @@ def load(path: str | Path) -> Spec:
     elif likelihood == "shocks" and name != "mcmc":
         problems.append(Problem(shown, "likelihood", "shocks needs method mcmc. Set method: "
                                 "{name: mcmc} or drop likelihood.", line_of(data, "likelihood")))
+    if bad := check_output_name(data.get("name") or path.stem):
+        problems.append(Problem(shown, "name", bad, line_of(data, "name")))
     if problems:
         raise InputError(problems)
     data_path = (path.parent / str(data["data"])).resolve()
