@@ -274,3 +274,26 @@ def write_backtest_charts(paths: pd.DataFrame, hold_out_from: int, folder: Path,
         for name, path in paths.groupby("indicator", sort=True):
             save(backtest_figure(name, path, hold_out_from, lang), folder,
                  name.replace(" ", "_"))
+
+
+def shock_figure(name: str, shocks: pd.DataFrame, lang: str):
+    """The solved shocks of one series, a bar per year, at the posterior median."""
+    zh = lang == "zh"
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.13)
+    colors = [PALETTE[0] if v >= 0 else PALETTE[1] for v in shocks["value"]]
+    ax.bar(shocks["year"], shocks["value"], color=colors, width=0.6)
+    ax.axhline(0, color="#57606a", lw=0.8)
+    ax.set_xticks(sorted(int(y) for y in shocks["year"]))
+    ax.set_title(name, loc="left", fontsize=11)
+    ax.set_ylabel("冲击（增速偏离趋势）" if zh else "shock (growth off the trend)")
+    ax.set_xlabel(WORDS[lang]["year"])
+    ax.grid(axis="y", color="#d0d7de", lw=0.6)
+    return fig
+
+
+def write_shock_charts(shocks: pd.DataFrame, folder: Path, lang: str) -> None:
+    """One chart of the yearly shocks per shock series, as PNG and SVG."""
+    with plt.rc_context(style()):
+        for name, group in shocks.groupby("shock", sort=True):
+            save(shock_figure(name, group, lang), folder, "shock_" + name.replace(" ", "_"))

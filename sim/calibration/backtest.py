@@ -156,7 +156,8 @@ def run(spec: Spec, hold_out_from: int, progress=None) -> Backtest:
     """Fit before `hold_out_from`, project, and score against the data from it on."""
     shown = display_path(spec.path)
     full = observations(spec.data_path, spec.scenario,
-                        (spec.scenario.time["initial"], math.inf), spec.skip_basis)
+                        (spec.scenario.time["initial"], math.inf), spec.skip_basis,
+                        anchored=spec.likelihood == "shocks")
     before = full[full["year"] < hold_out_from].reset_index(drop=True)
     held = full[full["year"] >= hold_out_from].reset_index(drop=True)
     fit_data = spec.data[spec.data["year"] < hold_out_from].reset_index(drop=True)

@@ -75,7 +75,9 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
             "likelihood": spec.likelihood, "skip_basis": list(spec.skip_basis),
             "linearisation_error": cal.linearisation_error,
         }, tmp / "manifest.json")
-        if not shocks:
+        if shocks:
+            plots.write_shock_charts(cal.fit, tmp / "charts", lang)
+        else:
             panels = [(name, _simulated_path(cal, name), group.set_index("year")["observed"])
                       for name, group in cal.fit.groupby("series", sort=True)]
             plots.write_fit_charts(panels, tmp / "charts", lang)

@@ -232,7 +232,8 @@ def load(path: str | Path) -> Spec:
         raise InputError(problems)
     data_path = (path.parent / str(data["data"])).resolve()
     observed = observations(data_path, scenario, (scenario.time["initial"],
-                                                  scenario.time["final"]), skip)
+                                                  scenario.time["final"]), skip,
+                            anchored=likelihood == "shocks")
     desc = data.get("description") or {}
     return Spec(name=str(data.get("name") or path.stem), path=path, scenario=scenario,
                 base_path=base_path, data=observed, parameters=parameters, weights=weights,
@@ -252,16 +253,24 @@ def known_series(scenario) -> set[str]:
     return known | set(catalogue.loc[catalogue["variable"].astype(bool), "id"])
 
 
-def observations(path: Path, scenario, window, skip_basis=()) -> pd.DataFrame:
+def observations(path: Path, scenario, window, skip_basis=(), anchored=False) -> pd.DataFrame:
     """The rows of a data file the model can be compared with: within `window`, not on a
-    skipped basis; rows of series the model only tracks (no model variable) are left out."""
+    skipped basis; rows of series the model only tracks (no model variable) are left out.
+
+    `anchored` data are actuals, read by the anchoring's own loader (sim/actuals.py: units,
+    plausible ranges, grades, bases checked), as a run anchored on the same file reads them."""
+    from .. import actuals
     from .. import targets as tgt
 
     modelled = known_series(scenario)
-    known = set(modelled)
-    for catalogue in (ind.catalogue_for(scenario.model), tgt.catalogue_for(scenario.model)):
-        known |= set(catalogue["id"]) if catalogue is not None else set()
-    data = load_data(path, known, window)
+    if anchored:
+        data = actuals.load(path, scenario.model)
+        data = data[(data["year"] > window[0]) & (data["year"] <= window[1])]
+    else:
+        known = set(modelled)
+        for catalogue in (ind.catalogue_for(scenario.model), tgt.catalogue_for(scenario.model)):
+            known |= set(catalogue["id"]) if catalogue is not None else set()
+        data = load_data(path, known, window)
     keep = data["indicator"].isin(modelled) & ~data["basis"].isin(skip_basis)
     if not keep.any():
         raise InputError([Problem(display_path(path), "", "no modelled observations in the "
