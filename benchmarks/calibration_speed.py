@@ -26,7 +26,8 @@ def main() -> None:
         cal = calibration.calibrate(spec)
         seconds = time.perf_counter() - start
         print(f"{spec_path.name}: {seconds:.1f} s, {spec.method}, {spec.likelihood}, "
-              f"{cal.runs} model runs; time / goal = {seconds / GOAL_SECONDS:.2f}"
+              f"{cal.runs} {'members anchored' if spec.likelihood == 'shocks' else 'model runs'}"
+              f"; time / goal = {seconds / GOAL_SECONDS:.2f}"
               f"{'' if cal.converged else ' (did not converge)'}\n    {cal.message}")
 
 

@@ -351,7 +351,7 @@ def _on_shocks(spec: Spec) -> Calibration:
     return Calibration(
         spec=spec, parameters=parameters, correlation=post.draws.corr(), fit=shocks,
         stats=anchored.summary(shocks), checks=_check_values(spec, results, None),
-        objective=float(np.nansum(shocks["value"] ** 2)), runs=2 * (len(names) + 1) + 1,
+        objective=float(np.nansum(shocks["value"] ** 2)), runs=2 * (len(names) + 1) + 2,
         converged=post.converged, message=f"{post.message}; linearisation error {error:.2g}",
         results=results, warnings=warnings, posterior=post, linearisation_error=error)
 
