@@ -47,7 +47,7 @@ def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None
     if sampling is not None:
         out["sampling"] = sampling
     if out["samples"] < minimum:
-        raise InputError([Problem("--samples", str(out["samples"]), f"too few members: use at "
+        raise InputError([Problem("samples", str(out["samples"]), f"too few members: use at "
                                   f"least {minimum}.")])
     check_size(scenario, out["samples"], out["samples"], samples is not None)
     return out
@@ -101,12 +101,13 @@ def met(values: np.ndarray, target) -> np.ndarray:
 def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
         actuals=None, as_of=None, posterior=None) -> Uncertainty:
     """Sample, run and summarise; returns pandas objects (nothing is written). With actuals,
-    every member is anchored on them up to the as-of year (sim/anchoring.py); `posterior`
-    (a `sim calibrate` folder) replaces the drawn parameters it covers by draws of the
-    calibration's posterior."""
+    every member is anchored on them up to the as-of year (sim/anchoring.py). `path` is a
+    scenario file or a loaded Scenario. `posterior` (a `sim calibrate` folder) replaces the
+    drawn parameters it covers by draws of the calibration's posterior."""
     from .anchoring import configure
 
-    scenario = configure(scen.load(path, sets), actuals, as_of)
+    scenario = path if isinstance(path, scen.Scenario) else scen.load(path, sets)
+    scenario = configure(scenario, actuals, as_of)
     settings = settings_for(scenario, samples, seed, sampling, posterior=posterior)
     draws = _draws(scenario, settings, posterior)
     ens = ensemble.run(scenario, draws, progress)

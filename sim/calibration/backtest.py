@@ -50,6 +50,10 @@ class Backtest:
     summary: pd.DataFrame   # per indicator: mean absolute % error of each forecast
     verdicts: list[str]
 
+    def write(self, folder, lang: str = "zh") -> Path:
+        """The back-test's folder (see `write`)."""
+        return write(self, Path(folder), lang)
+
 
 def _kind(name: str, catalogue) -> str:
     """'rate' for growth rates, 'additive' for other % series (shares), else 'level'."""
