@@ -34,8 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __version__ = "0.1.0"
 __all__ = ["load_scenario", "simulate", "compare", "uncertainty_analysis",
            "sensitivity_analysis", "load_spec", "calibrate", "backtest", "midterm_review",
-           "parameters",
-           "load_actuals", "write", "default_model"]
+           "parameters", "load_actuals", "write", "default_model"]
 
 PathLike = str | Path
 
