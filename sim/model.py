@@ -204,7 +204,7 @@ def _code_version() -> str:
     """A digest of the code that builds cached objects, so a code change rebuilds them."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for source in (here / "model.py", here / "engine" / "batch.py"):
+    for source in (here / "model.py", *sorted((here / "engine").glob("*.py"))):
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -56,19 +56,19 @@ def test_random_members_at_once_match_pysd_one_by_one():
 
 def test_unsupported_models_fall_back_to_pysd_with_a_notice(tmp_path):
     mdl = tmp_path / "pt.mdl"
-    mdl.write_text("{UTF-8}\nx = PULSE TRAIN(1, 1, 2, 5)\n\t~\t\n\t~\t\n\t|\n"
+    mdl.write_text("{UTF-8}\nx = SAMPLE IF TRUE(Time > 2, Time, 0)\n\t~\t\n\t~\t\n\t|\n"
                    "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 6\n\t~\t\n\t~\t\n\t|\n"
                    "TIME STEP = 1\n\t~\t\n\t~\t\n\t|\nSAVEPER = 1\n\t~\t\n\t~\t\n\t|\n",
                    encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
-    with pytest.raises(batch.Unsupported, match="PULSE_TRAIN"):
+    with pytest.raises(batch.Unsupported, match="SAMPLEIFTRUE"):
         batch.run(s)
     results, used, notice = engine.run_with(s)
     assert used == "pysd"
-    assert notice == ("pt.mdl uses the function PULSE_TRAIN, which the batch engine does not "
+    assert notice == ("pt.mdl uses SAMPLEIFTRUE, which the batch engine does not "
                       "support; it ran with PySD.")
-    assert list(results["x"])[:5] == [0.0, 1.0, 0.0, 1.0, 0.0]
+    assert list(results["x"]) == [0.0, 0.0, 0.0, 3.0, 4.0, 5.0, 6.0]
 
 
 def _reference(folder: Path) -> pd.DataFrame:
