@@ -107,13 +107,14 @@ def time_grid(time: dict) -> tuple[list[float], list[int], np.ndarray]:
 
 
 def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
-             outputs: list[str] | None = None) -> dict:
+             outputs: list[str] | None = None, out: dict | None = None) -> dict:
     """Integrate the model for every member at once.
 
     `params` maps Python names of constants to scalars or arrays of shape (N,); `series`
     maps names to callables of time returning a scalar or an array of shape (N,); `outputs`
-    limits the result to those Python names (all of PySD's columns by default). Returns the
-    saved times and, per output, an array of shape (saves,) or (saves, N).
+    limits the result to those Python names (all of PySD's columns by default); `out` may
+    hold arrays of shape (saves, N) to write them into. Returns the saved times and, per
+    output, an array of shape (saves,) or (saves, N).
     """
     series = series or {}
     outputs = list(c.outputs() if outputs is None else outputs)
@@ -145,8 +146,10 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
     member |= {n for n, v in steps.items() if any(np.ndim(x) for x in v)}
     inputs = set(params) - set(series)
     prog = program(c, inputs, set(series), member, outputs)
-    out = {n: np.empty((len(times), members) if n in prog.member else len(times))
-           for n in outputs}
+    out = dict(out or {})
+    for n in outputs:
+        if n not in out:
+            out[n] = np.empty((len(times), members) if n in prog.member else len(times))
     with np.errstate(all="ignore"):
         prog.function(values, prog.constants, steps, out, grid, saves, len(grid) - 1)
     return {"time": times, **out}

@@ -207,10 +207,10 @@ class Generator:
         """An expression of literals only, evaluated now (as Python, like PySD, or with
         numpy's rules where Python would raise)."""
         env = dict(functions.ENV, **self.folded)
-        try:
-            value = eval(code.src, env)  # noqa: S307 - our own generated source
-        except (ArithmeticError, ValueError):
-            with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):
+            try:
+                value = eval(code.src, env)  # noqa: S307 - our own generated source
+            except (ArithmeticError, ValueError):
                 literal = {k: np.float64(v) for k, v in self.folded.items()
                            if isinstance(v, (int, float))}
                 value = eval(_float_literals(code.src), dict(env, **literal))

@@ -3,6 +3,8 @@ PySD's scalar version gives, so that the batch engine and PySD agree to rounding
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 SMALL_VENSIM = 1e-6  # PySD's threshold in XIDZ, ZIDZ, QUANTUM and PULSE
@@ -72,8 +74,15 @@ def pulse_train(t, start, repeat, width, end):
 
 
 def lookup(x, xs, ys):
-    """A lookup table: linear between points, the end values outside them."""
-    return _plain(np.interp(x, xs, ys))
+    """A lookup table: linear between points, the end values outside them, and (as PySD's
+    xarray interpolation gives) the first value at NaN."""
+    out = np.interp(x, xs, ys)
+    if np.ndim(out):
+        nan = np.isnan(x)
+        if nan.any():
+            out[nan] = ys[0]
+        return out
+    return ys[0] if math.isnan(x) else out
 
 
 def check_order(n, dt, delay_time):

@@ -208,10 +208,10 @@ def abstract_model(mdl: Path):
     from ..model import pysd_quietly
 
     pysd_quietly()
-    from pysd.translators.vensim.vensim_file import VensimFile
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        from pysd.translators.vensim.vensim_file import VensimFile
+
         vensim = VensimFile(str(mdl))
         vensim.parse()
         return vensim.get_abstract_model()
@@ -219,9 +219,9 @@ def abstract_model(mdl: Path):
 
 def translate(mdl: Path) -> Model:
     """Translate `mdl` for the batch engine; raise Unsupported if it cannot."""
+    abstract = abstract_model(mdl)
     from pysd.translators.structures import abstract_expressions as ae
 
-    abstract = abstract_model(mdl)
     if len(abstract.sections) != 1:
         raise Unsupported("macros")
     real, lookups, constants, stocks, exprs = {}, {}, {}, {}, {}

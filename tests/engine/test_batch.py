@@ -1,8 +1,6 @@
 """The batch engine agrees with PySD, on our model and on standard test models."""
 
-import shutil
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,10 +9,7 @@ import pytest
 from sim import engine, model, scenario
 from sim.engine import batch
 
-from ..conftest import MODEL, REPO, SCENARIOS
-
-SD_TESTS = REPO.parent / "shared" / "sd-test-models"
-
+from ..conftest import MODEL, SCENARIOS
 
 @pytest.mark.parametrize("name", ["baseline", "plan_path", "downside", "upside"])
 def test_every_shipped_scenario_matches_pysd(name):
@@ -69,61 +64,6 @@ def test_unsupported_models_fall_back_to_pysd_with_a_notice(tmp_path):
     assert notice == ("pt.mdl uses SAMPLEIFTRUE, which the batch engine does not "
                       "support; it ran with PySD.")
     assert list(results["x"]) == [0.0, 0.0, 0.0, 3.0, 4.0, 5.0, 6.0]
-
-
-def _reference(folder: Path) -> pd.DataFrame:
-    for name, sep in (("output.csv", ","), ("output.tab", "\t")):
-        if (folder / name).is_file():
-            table = pd.read_csv(folder / name, sep=sep)
-            first = table.columns[0]
-            if str(first).strip().lower() != "time":  # transposed: one row per variable
-                table = table.set_index(first).T.reset_index().rename(columns={"index": "Time"})
-            table = table.rename(columns={table.columns[0]: "Time"})
-            return table.set_index("Time").apply(pd.to_numeric, errors="coerce")
-    raise FileNotFoundError(folder)
-
-
-def _sd_models():
-    if not SD_TESTS.is_dir():
-        return []
-    return sorted(p for p in SD_TESTS.glob("*/*/*.mdl") if p.name != "teacup_mdl.mdl")
-
-
-@pytest.mark.skipif(not SD_TESTS.is_dir(), reason="shared/sd-test-models is not beside this clone")
-@pytest.mark.parametrize("mdl", _sd_models(), ids=lambda p: p.parent.name)
-def test_standard_models_match_vensim_as_pysd_does(mdl, tmp_path):
-    folder = tmp_path / mdl.parent.name
-    shutil.copytree(mdl.parent, folder)
-    for f in folder.iterdir():
-        f.chmod(0o644)
-    (folder / "s.yaml").write_text(f"model: {mdl.name}\n", encoding="utf-8")
-    try:
-        s = scenario.load(folder / "s.yaml")
-    except scenario.InputError:
-        pytest.skip("PySD itself cannot translate this model")
-    try:
-        ours = batch.run(s)
-    except batch.Unsupported as exc:
-        pytest.skip(f"outside the batch engine's subset: {exc}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = engine.pysd_engine.run(s)
-    np.testing.assert_allclose(ours.to_numpy(float), theirs.to_numpy(float), rtol=1e-9)
-    reference = _reference(mdl.parent)
-    by_key = {batch.key(c): c for c in ours.columns}
-    compared = 0
-    for column in reference.columns:
-        name = by_key.get(batch.key(column))
-        if name is None:
-            continue
-        expected = reference[column].dropna()
-        times = [t for t in expected.index if np.isclose(ours.index, t).any()]
-        got = [ours[name].to_numpy(float)[np.isclose(ours.index, t)][0] for t in times]
-        scale = float(np.abs(expected).max()) or 1.0
-        np.testing.assert_allclose(got, expected.loc[times].to_numpy(float), rtol=1e-3,
-                                   atol=1e-5 * scale, err_msg=column)
-        compared += 1
-    assert compared > 0
 
 
 def _equation(name, expr, units=""):
