@@ -32,7 +32,8 @@ NUMPY = {"abs": "np.abs", "exp": "np.exp", "ln": "np.log", "sqrt": "np.sqrt", "s
          "arctan": "np.arctan", "sinh": "np.sinh", "cosh": "np.cosh", "tanh": "np.tanh",
          "min": "np.minimum", "max": "np.maximum", "power": "np.power"}
 OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz": "_xidz",
-       "zidz": "_zidz", "if_then_else": "_where", "lookup": "_lookup"}
+       "zidz": "_zidz", "if_then_else": "_where", "lookup": "_lookup", "sum": "_sum",
+       "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",
          "pulse_train": "_pulse_train(t, {})"}
 # numpy array operations per call, for the benchmark's floor

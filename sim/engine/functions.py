@@ -103,7 +103,29 @@ def pipe_length(delay_time, dt):
     return round(max(delay_time / dt, 1) + SMALL_VENSIM)
 
 
+def _reduce(ufunc, xs):
+    return _plain(ufunc.reduce(np.array(np.broadcast_arrays(*xs), dtype=float), axis=0))
+
+
+def vsum(*xs):
+    """SUM over a subscript range, each argument one element."""
+    return _reduce(np.add, xs)
+
+
+def vprod(*xs):
+    return _reduce(np.multiply, xs)
+
+
+def vmin(*xs):
+    return _reduce(np.minimum, xs)
+
+
+def vmax(*xs):
+    return _reduce(np.maximum, xs)
+
+
 ENV = {"np": np, "_number": number, "_where": where, "_xidz": xidz, "_zidz": zidz,
        "_integer": integer, "_quantum": quantum, "_modulo": modulo, "_step": step,
        "_ramp": ramp, "_pulse": pulse, "_pulse_train": pulse_train, "_lookup": lookup,
-       "_check_order": check_order, "_pipe_length": pipe_length}
+       "_check_order": check_order, "_sum": vsum, "_prod": vprod, "_vmin": vmin,
+       "_vmax": vmax, "_pipe_length": pipe_length}

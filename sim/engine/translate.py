@@ -26,6 +26,9 @@ FUNCTIONS = {
 }
 
 
+AGGREGATES = ("sum", "prod", "vmin", "vmax")
+
+
 class Unsupported(Exception):
     """The model uses a construct the batch engine does not implement."""
 
@@ -64,12 +67,50 @@ def key(name: str) -> str:
 class _Translator:
     """Turns PySD's syntax trees into ours, collecting hidden states on the way."""
 
-    def __init__(self, lookups: set[str], constants: dict[str, float]):
+    def __init__(self, lookups: set[str], constants: dict[str, float], ranges=None,
+                 names: set[str] = frozenset(), subscripted: set[str] = frozenset()):
         self.lookups = lookups
         self.constants = constants
         self.states: list[State] = []
         self.aux: dict[str, tuple] = {}
         self.count = 0
+        self.ranges = ranges
+        self.names = names  # every variable's name, subscripted ones per element
+        self.subscripted = subscripted
+        self.binding: tuple = ()
+        self.bang: dict[str, str] = {}
+
+    def instance(self, binding: tuple, ast) -> tuple:
+        """The tree of `ast` for one element, its subscripts bound by `binding`."""
+        self.binding = binding
+        try:
+            return self.expr(ast)
+        finally:
+            self.binding = ()
+
+    def reference(self, node) -> str:
+        name = node.reference
+        if node.subscripts:
+            if self.ranges is None:
+                raise Unsupported("subscripted variables")
+            subs = node.subscripts.subscripts
+            name = f"{name}[{','.join(self.ranges.resolve(s, self.binding, self.bang) for s in subs)}]"
+            if name not in self.names and name not in self.lookups:
+                raise Unsupported(f"a reference to {name}, which has no equation")
+        elif name in self.subscripted:
+            raise Unsupported("a subscripted variable referenced without subscripts")
+        return name
+
+    def value(self, node) -> tuple:
+        """A reference as a value: a variable, or a subscript range's element position."""
+        if node.reference == "time":
+            return ("time",)
+        if (not node.subscripts and node.reference not in self.names
+                and self.ranges is not None and self.binding):
+            position = self.ranges.position(node.reference, self.binding)
+            if position is not None:
+                return ("num", position)
+        return ("ref", self.reference(node))
 
     def hidden(self, kind: str) -> str:
         self.count += 1
@@ -83,9 +124,7 @@ class _Translator:
         if isinstance(node, (int, float)):
             return ("num", node)
         if isinstance(node, ae.ReferenceStructure):
-            if node.subscripts:
-                raise Unsupported("subscripted variables")
-            return ("time",) if node.reference == "time" else ("ref", node.reference)
+            return self.value(node)
         if isinstance(node, (ae.ArithmeticStructure, ae.LogicStructure)):
             return ("op", tuple(node.operators), tuple(self.expr(a) for a in node.arguments))
         if isinstance(node, ae.CallStructure):
@@ -107,7 +146,16 @@ class _Translator:
         raise Unsupported(type(node).__name__.replace("Structure", "").upper() or "construct")
 
     def call(self, node) -> tuple:
-        name = node.function.reference
+        name = self.reference(node.function)
+        if name in AGGREGATES:
+            return self.aggregate(name, node.arguments[0])
+        if name == "elmcount" and self.ranges is not None:
+            arg = node.arguments[0]
+            dim = getattr(arg, "reference", arg)
+            for r, els in self.ranges.elements.items():
+                if dim in (r, key(r)):
+                    return ("num", len(els))
+            raise Unsupported("ELMCOUNT of an unknown range")
         args = tuple(self.expr(a) for a in node.arguments)
         if name in self.lookups:
             return ("call", "lookup", (args[0], ("ref", name)))
@@ -116,6 +164,24 @@ class _Translator:
         if FUNCTIONS.get(name) != len(args):
             raise Unsupported(f"the function {name.upper()}")
         return ("call", name, args)
+
+    def aggregate(self, name: str, arg) -> tuple:
+        """SUM, PROD, VMIN or VMAX over the ranges marked `Dim!`: one tree per element."""
+        from itertools import product
+
+        from .subscripts import bangs
+
+        dims = bangs(arg)
+        if not dims or self.ranges is None:
+            raise Unsupported(f"the function {name.upper()} without a summed subscript")
+        trees = []
+        for combo in product(*(self.ranges.elements[d] for d in dims)):
+            self.bang = dict(zip(dims, combo, strict=True))
+            try:
+                trees.append(self.expr(arg))
+            finally:
+                self.bang = {}
+        return ("call", name, tuple(trees))
 
     def _order(self, node) -> int:
         from pysd.translators.structures import abstract_expressions as ae
@@ -224,28 +290,41 @@ def translate(mdl: Path) -> Model:
 
     if len(abstract.sections) != 1:
         raise Unsupported("macros")
+    from .subscripts import Ranges
+
+    section = abstract.sections[0]
+    ranges = Ranges(section)
     real, lookups, constants, stocks, exprs = {}, {}, {}, {}, {}
-    for element in abstract.sections[0].elements:
-        if len(element.components) != 1 or element.components[0].subscripts[0]:
-            raise Unsupported("subscripted variables")
-        ast = element.components[0].ast
+    subscripted = set()
+    for element in section.elements:
         py = key(element.name)
-        real[py] = element.name
-        if isinstance(ast, ae.LookupsStructure):
-            lookups[py] = (np.array(ast.x, dtype=float), np.array(ast.y, dtype=float))
-        elif isinstance(ast, (int, float)) and not isinstance(ast, bool):
-            constants[py] = ast
-        elif isinstance(ast, ae.IntegStructure):
-            if ast.non_negative:
-                raise Unsupported("non-negative stocks")
-            stocks[py] = ast
+        if len(element.components) == 1 and not element.components[0].subscripts[0]:
+            pieces = [(py, element.name, (), element.components[0].ast, None)]
         else:
-            exprs[py] = ast
-    tr = _Translator(set(lookups), constants)
-    aux = {py: tr.expr(ast) for py, ast in exprs.items()}
+            subscripted.add(py)
+            pieces = [(i.flat, i.real, i.binding, i.ast, i.index)
+                      for i in ranges.instances(element, py)]
+        for flat, name, binding, ast, index in pieces:
+            real[flat] = name
+            if isinstance(ast, np.ndarray):
+                ast = ast[index] if index else ast.item()
+                ast = float(ast)
+            if isinstance(ast, ae.LookupsStructure):
+                lookups[flat] = (np.array(ast.x, dtype=float), np.array(ast.y, dtype=float))
+            elif isinstance(ast, (int, float)) and not isinstance(ast, bool):
+                constants[flat] = ast
+            elif isinstance(ast, ae.IntegStructure):
+                if ast.non_negative:
+                    raise Unsupported("non-negative stocks")
+                stocks[flat] = (binding, ast)
+            else:
+                exprs[flat] = (binding, ast)
+    tr = _Translator(set(lookups), constants, ranges, set(real), subscripted)
+    aux = {py: tr.instance(b, ast) for py, (b, ast) in exprs.items()}
     dynamic = [real[n] for n in CONTROLS if n in aux and not _constant(aux[n], constants)]
     if dynamic:
         raise Unsupported(f"time settings that change during the run ({', '.join(dynamic)})")
-    states = [State(py, tr.expr(ast.initial), tr.expr(ast.flow)) for py, ast in stocks.items()]
+    states = [State(py, tr.instance(b, ast.initial), tr.instance(b, ast.flow))
+              for py, (b, ast) in stocks.items()]
     aux.update(tr.aux)
     return Model(real, constants, aux, states + tr.states, lookups)
