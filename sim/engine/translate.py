@@ -106,7 +106,7 @@ class _Translator:
         if node.reference == "time":
             return ("time",)
         if (not node.subscripts and node.reference not in self.names
-                and self.ranges is not None and self.binding):
+                and self.ranges is not None):
             position = self.ranges.position(node.reference, self.binding)
             if position is not None:
                 return ("num", position)
