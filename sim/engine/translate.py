@@ -236,8 +236,9 @@ class _Translator:
         return ("ref", out)
 
     def delay_fixed(self, node) -> tuple:
-        """PySD's DelayFixed: the input of round(delay time / TIME STEP) steps ago."""
-        time_ = self._fixed(node.delay_time, "DELAY FIXED")
+        """PySD's DelayFixed: the input of round(delay time / TIME STEP) steps ago, the
+        delay time read once, at the initial time."""
+        time_ = self.expr(node.delay_time)
         name = self.hidden("delay_fixed")
         self.states.append(State(name, self.expr(node.initial), self.expr(node.input),
                                  kind="pipe", length=time_))

@@ -102,3 +102,59 @@ def test_delays_smooths_and_input_functions_match_pysd(tmp_path):
     np.testing.assert_allclose(ours.to_numpy(float), theirs.to_numpy(float), rtol=1e-9,
                                atol=1e-12)
     assert len(ours) == 49
+
+
+def test_series_with_a_value_per_member_match_pysd_member_by_member():
+    """A series may give each member its own value in some years (a shock drawn per
+    member): member m matches PySD run with member m's values."""
+    import math
+    from dataclasses import replace
+
+    base = scenario.load(SCENARIOS / "baseline.yaml")
+    shock = np.array([0.02, 0.05, 0.11])
+    growth = np.array([0.07, 0.08, 0.09])
+    c = batch.compiled(MODEL)
+
+    def sei(t):
+        year = int(math.floor(t + 1e-9)) + 1
+        return shock if year == 2022 else 0.08
+
+    out = batch.simulate(c, {"consumer_services_real_growth": growth}, base.time,
+                         {"sei_real_growth": sei}, ["sei_va_real", "gdp"])
+    assert out["sei_va_real"].shape == (len(out["time"]), 3)
+    for m in range(3):
+        member = replace(base, constants={**base.constants,
+                                          "consumer services real growth": growth[m]},
+                         series={"sei real growth": {2022: shock[m]}})
+        theirs = engine.pysd_engine.run(member)
+        for name, column in (("sei_va_real", "sei va real"), ("gdp", "gdp")):
+            np.testing.assert_allclose(out[name][:, m], theirs[column].to_numpy(float),
+                                       rtol=1e-12, err_msg=column)
+    assert out["sei_va_real"][-1, 0] < out["sei_va_real"][-1, 2]
+
+
+def test_outputs_keep_only_the_variables_asked_for_with_the_same_values():
+    base = scenario.load(SCENARIOS / "baseline.yaml")
+    c = batch.compiled(MODEL)
+    params = {"sei_real_growth": np.array([0.05, 0.08]), "finance_real_growth": 0.07}
+    every = batch.simulate(c, params, base.time)
+    some = batch.simulate(c, params, base.time, outputs=["gdp", "sei_va_real"])
+    assert sorted(some) == ["gdp", "sei_va_real", "time"]
+    for name in ("gdp", "sei_va_real"):
+        np.testing.assert_array_equal(some[name], every[name])
+    with pytest.raises(KeyError, match="not variables of the model: no_such_thing"):
+        batch.simulate(c, params, base.time, outputs=["no_such_thing"])
+
+
+def test_ensemble_outputs_match_a_full_run():
+    from sim import ensemble
+
+    base = scenario.load(SCENARIOS / "baseline.yaml")
+    draws = pd.DataFrame({"sei real growth": [0.05, 0.08, 0.1],
+                          "finance real growth": [0.06, 0.07, 0.08]})
+    full = ensemble.run(base, draws)
+    some = ensemble.run(base, draws, outputs=["gdp"])
+    assert list(some.values) == ["gdp"]
+    np.testing.assert_array_equal(some.values["gdp"], full.values["gdp"])
+    np.testing.assert_array_equal(some.times, full.times)
+    assert full.values["gdp"].shape == (len(full.times), 3)
