@@ -5,9 +5,10 @@ Run from the repository root: python benchmarks/ensemble.py [--pysd-runs 50]
 Measured in this one run:
 - N = 1,000 and 10,000 members drawn from baseline.yaml's uncertainty section, all at once,
   keeping the variables `sim uncertainty` reads (indicators and targets): runs/s.
-- The floor: the number of numpy array operations the generated step function performs on
-  member arrays (counted by the code generator) times the time numpy takes for one such
-  operation on arrays of the same size (measured here), and the engine's time over it.
+- The floor: the numpy array operations the generated step function performs on member
+  arrays (counted by the code generator: powers, exponentials, logarithms and trigonometry
+  apart) times the time numpy takes for one such operation on arrays of the same size
+  (a product, a power; measured here), and the engine's time over it.
 - Peak memory of the 10,000-member run: numpy's allocations (tracemalloc) and the peak
   resident size of a fresh process that does only that run.
 - One member (scalar parameters, every variable): milliseconds per run.
@@ -59,12 +60,16 @@ def _times(fn, repeats: int) -> tuple[float, float]:
     return float(np.min(times)), float(np.median(times))
 
 
-def _op_time(size: int) -> float:
-    """Seconds for one numpy binary operation on `size` floats (a fresh result array)."""
+def _op_times(size: int) -> tuple[float, float]:
+    """Seconds for one numpy operation on `size` floats (a fresh result array): a product,
+    and a power with a scalar exponent (the cost of powers, logarithms and the like)."""
     a, b = np.random.default_rng(0).random((2, size)) + 1.0
+    exponent = np.float64(0.25)
     for _ in range(200):
         a * b
-    return _times(lambda: [a * b for _ in range(100)], 21)[0] / 100
+    plain = _times(lambda: [a * b for _ in range(100)], 21)[0] / 100
+    power = _times(lambda: [a ** exponent for _ in range(20)], 21)[0] / 20
+    return plain, power
 
 
 def memory_child() -> None:
@@ -110,14 +115,16 @@ def main() -> None:
     grid = batch.time_grid(base.time)[0]
     prog = next(p for key, p in c.__dict__["programs"].items()
                 if key[3] == tuple(batch.key(w) for w in wanted) and members <= key[2])
-    ops = prog.ops_per_step * len(grid)
-    per_op = _op_time(chunk)
-    floor = ops * per_op * (len(draws) / chunk)
+    plain, power = _op_times(chunk)
+    light = prog.ops_per_step - prog.heavy_per_step
+    per_step = light * plain + prog.heavy_per_step * power
+    floor = per_step * len(grid) * (len(draws) / chunk)
     engine_s = len(draws) / rate[10_000]
-    print(f"floor: {prog.ops_per_step} array operations per step x {len(grid)} steps x "
-          f"{len(draws) // chunk} chunks of {chunk} members x {per_op * 1e6:.2f} us per "
-          f"operation = {floor * 1e3:.1f} ms ({len(draws) / floor:,.0f} runs/s); "
-          f"engine / floor = {engine_s / floor:.2f}")
+    print(f"floor: ({light} array operations x {plain * 1e6:.2f} us + "
+          f"{prog.heavy_per_step} powers and logarithms x {power * 1e6:.2f} us) per step x "
+          f"{len(grid)} steps x {len(draws) // chunk} chunks of {chunk} members = "
+          f"{floor * 1e3:.1f} ms ({len(draws) / floor:,.0f} runs/s); engine / floor = "
+          f"{engine_s / floor:.2f}")
 
     tracemalloc.start()
     ensemble.run(base, draws, outputs=wanted)

@@ -39,6 +39,7 @@ class Compiled(Model):
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("programs", None)
+        state.pop("numbers", None)
         return state
 
 
@@ -74,6 +75,14 @@ def compiled(mdl: Path) -> Compiled:
     return _compiled_cached(str(path), file_sha256(path))
 
 
+def _constants(c: Compiled) -> dict:
+    """The model's constants as numpy floats (as a division by zero gives inf, not an
+    error), converted once per compiled model."""
+    if "numbers" not in c.__dict__:
+        c.__dict__["numbers"] = {n: np.float64(v) for n, v in c.constants.items()}
+    return c.__dict__["numbers"]
+
+
 def program(c: Compiled, inputs: set, series: set, member: set, outputs: list) -> Program:
     """The run function for these inputs (set names, series names, names that differ
     between members) and outputs, generated once per combination."""
@@ -87,7 +96,11 @@ def program(c: Compiled, inputs: set, series: set, member: set, outputs: list) -
 def time_grid(time: dict) -> tuple[list[float], list[int], np.ndarray]:
     """PySD's integration times (each the previous plus TIME STEP), the save index at each
     (-1 when not saved) and the saved times as PySD rounds them."""
-    t0, t1, dt, saveper = time["initial"], time["final"], time["step"], time["saveper"]
+    return _grid(time["initial"], time["final"], time["step"], time["saveper"])
+
+
+@lru_cache(maxsize=32)
+def _grid(t0: float, t1: float, dt: float, saveper: float):
     grid = [t0]
     t = t0
     while t + dt * RPREC < t1:
@@ -103,6 +116,7 @@ def time_grid(time: dict) -> tuple[list[float], list[int], np.ndarray]:
         else:
             saves.append(-1)
     times = np.round(np.array(saved, dtype=float), -int(np.log10(prec)))
+    times.flags.writeable = False  # shared between calls
     return grid, saves, times
 
 
@@ -122,7 +136,7 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
     if unknown:
         raise KeyError(f"not variables of the model: {', '.join(unknown)}")
     grid, saves, times = time_grid(time)
-    values = {n: np.float64(v) for n, v in c.constants.items()}
+    values = dict(_constants(c))
     values.update({"initial_time": np.float64(time["initial"]),
                    "final_time": np.float64(time["final"]),
                    "time_step": np.float64(time["step"]),
@@ -142,17 +156,20 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
     if len(sizes) > 1:
         raise ValueError(f"parameters and series give different numbers of members: {sizes}")
     members = sizes.pop() if sizes else None
-    member = {n for n, v in values.items() if np.ndim(v)}
+    member = {n for n in params if isinstance(values[n], np.ndarray)}
     member |= {n for n, v in steps.items() if any(np.ndim(x) for x in v)}
     inputs = set(params) - set(series)
     prog = program(c, inputs, set(series), member, outputs)
     out = dict(out or {})
-    for n in outputs:
-        if n not in out:
-            out[n] = np.empty((len(times), members) if n in prog.member else len(times))
+    fresh = [n for n in outputs if n not in out]
+    if fresh:  # one block each for member and common outputs: fewer allocations
+        many = [n for n in fresh if n in prog.member]
+        one = [n for n in fresh if n not in prog.member]
+        out.update(zip(many, np.empty((len(many), len(times), members or 1))))
+        out.update(zip(one, np.empty((len(one), len(times)))))
     with np.errstate(all="ignore"):
         prog.function(values, prog.constants, steps, out, grid, saves, len(grid) - 1)
-    return {"time": times, **out}
+    return {"time": times.copy(), **out}
 
 
 def run(scenario, columns: list[str] | None = None) -> pd.DataFrame:

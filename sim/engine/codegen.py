@@ -36,6 +36,8 @@ OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz"
        "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",
          "pulse_train": "_pulse_train(t, {})"}
+HEAVY = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
+         "cosh", "tanh", "power"}
 # numpy array operations per call, for the benchmark's floor
 COST = {"xidz": 6, "zidz": 6, "quantum": 5, "modulo": 6, "step": 3, "ramp": 5, "pulse": 5,
         "pulse_train": 12, "log": 3, "lookup": 2}
@@ -53,13 +55,14 @@ class Code:
     ops: int = 0  # array operations per evaluation (members only)
     plain: bool = True  # a name or a literal: nothing to hoist
     literal: bool = False  # built from literals only
+    heavy: int = 0  # of the operations, powers, exponentials, logarithms and trigonometry
 
 
 def _lower(code: Code, order: int) -> Code:
     """PySD's BuildAST.lower_order: parenthesise when precedence would otherwise differ."""
     if code.order >= order and code.order != 0 and order != 0:
         return Code(f"({code.src})", 0, code.boolean, code.dynamic, code.member, code.ops,
-                    code.plain)
+                    code.plain, code.literal, code.heavy)
     return code
 
 
@@ -148,12 +151,14 @@ class Generator:
         self.hoisted.append((name, code.src))
         return Code(name, member=code.member, boolean=code.boolean)
 
-    def _join(self, args: list[Code], src: str, order: int, ops: int, boolean=False) -> Code:
+    def _join(self, args: list[Code], src: str, order: int, ops: int, boolean=False,
+              heavy: int = 0) -> Code:
         dynamic = any(a.dynamic for a in args)
         member = any(a.member for a in args)
         return Code(src, order, boolean, dynamic, member,
                     sum(a.ops for a in args) + (ops if member else 0), plain=False,
-                    literal=all(a.literal for a in args))
+                    literal=all(a.literal for a in args),
+                    heavy=sum(a.heavy for a in args) + (heavy if member else 0))
 
     def operation(self, tree, init: bool) -> Code:
         ops = list(tree[1])
@@ -162,7 +167,7 @@ class Generator:
         args = [self._hoist(a, dynamic) for a in args]
         if ops[-1] in ARITHMETIC:
             args = [Code(f"_number({a.src})", 0, False, a.dynamic, a.member, a.ops + a.member,
-                         False) if a.boolean else a for a in args]
+                         False, heavy=a.heavy) if a.boolean else a for a in args]
         boolean = ops[-1] not in ARITHMETIC
         order = OPERATORS[ops[-1]][1]
         args[-1] = _lower(args[-1], 2 if ops[-1] == "^" else order)
@@ -176,7 +181,7 @@ class Generator:
         while rest:
             left = _lower(rest.pop(), order)
             right = OPERATORS[ops.pop()][0].format(left.src, right)
-        return self._join(args, right, order, count, boolean)
+        return self._join(args, right, order, count, boolean, tree[1].count("^"))
 
     def call(self, tree, init: bool) -> Code:
         name, trees = tree[1], tree[2]
@@ -198,7 +203,7 @@ class Generator:
             src = f"{OWN[name]}({joined})"
         boolean = name in ("if_then_else", "min", "max") and all(
             a.boolean for a in args[-2:])
-        code = self._join(args, src, 0, COST.get(name, 1), boolean)
+        code = self._join(args, src, 0, COST.get(name, 1), boolean, int(name in HEAVY))
         if name in TIMED:
             code.dynamic, code.literal = True, False
             code.ops += COST[name]
@@ -225,7 +230,7 @@ class Generator:
             code = self.fold(code)
         if code.boolean:
             code = Code(f"_number({code.src})", 0, False, code.dynamic, code.member,
-                        code.ops + code.member, False)
+                        code.ops + code.member, False, heavy=code.heavy)
         return code
 
 
@@ -257,7 +262,7 @@ class Program:
         g.hoisting = True
         loop_aux, save, euler, pipes, loop_ops = self._loop(g, outputs)
         self.member = {n for n in outputs if n in g.member}
-        self.ops_per_step = loop_ops
+        self.ops_per_step, self.heavy_per_step = loop_ops
         for n in outputs:
             g.ident(n)
         lines = ["def _run(K, F, S, OUT, T, J, last):"]
@@ -359,11 +364,12 @@ class Program:
                 visit(dep)
         for name in outputs:
             visit(name)
-        ops = 0
+        ops = heavy = 0
         aux_lines = []
         for name in order:
             code = g.expression(g.aux[name], False)
             ops += code.ops
+            heavy += code.heavy
             aux_lines.append(f"{g.ident(name)} = {code.src}")
         save = [n for n in outputs if n in g.dynamic]
         ops += sum(1 for n in save if n in g.member)
@@ -376,6 +382,7 @@ class Program:
                           f"{v} = {v}_p[{v}_q]"]
                 continue
             ops += code.ops + 2 * (s.name in g.member)
+            heavy += code.heavy
             euler.append(f"{v}_d = {code.src}")
             updates.append(f"{v} = {v} + {v}_d*time_step")
-        return aux_lines, save, euler + updates, pipes, ops
+        return aux_lines, save, euler + updates, pipes, (ops, heavy)

@@ -22,11 +22,15 @@ def number(x):
 
 def where(condition, yes, no):
     """IF THEN ELSE: PySD evaluates only the branch it takes; both give the same value."""
-    return _plain(np.where(condition, yes, no))
+    if isinstance(condition, np.ndarray) and condition.ndim:
+        return np.where(condition, yes, no)
+    return yes if condition else no
 
 
 def xidz(a, b, x):
-    return _plain(np.where(np.abs(b) < SMALL_VENSIM, x, a / np.where(b == 0, 1, b)))
+    if isinstance(b, np.ndarray) and b.ndim:
+        return np.where(np.abs(b) < SMALL_VENSIM, x, a / np.where(b == 0, 1, b))
+    return x if abs(b) < SMALL_VENSIM else a / b
 
 
 def zidz(a, b):
