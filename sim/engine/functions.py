@@ -79,7 +79,8 @@ def pulse_train(t, start, repeat, width, end):
 
 def lookup(x, xs, ys):
     """A lookup table: linear between points, the end values outside them, and (as PySD's
-    xarray interpolation gives) the first value at NaN."""
+    xarray interpolation gives) the first value at NaN. PySD's inline lookups (WITH LOOKUP)
+    use np.interp itself, which gives NaN there."""
     out = np.interp(x, xs, ys)
     if np.ndim(out):
         nan = np.isnan(x)

@@ -131,8 +131,8 @@ class _Translator:
             return self.call(node)
         if isinstance(node, ae.InlineLookupsStructure):
             table = node.lookups
-            return ("call", "lookup", (self.expr(node.argument),
-                                       ("table", tuple(table.x), tuple(table.y))))
+            return ("call", "inline_lookup", (self.expr(node.argument),
+                                              ("table", tuple(table.x), tuple(table.y))))
         if isinstance(node, (ae.SmoothStructure, ae.SmoothNStructure)):
             return self.smooth(node)
         if isinstance(node, (ae.DelayStructure, ae.DelayNStructure)):

@@ -58,6 +58,7 @@ def _both(mdl, name):
     ("INTEGER(-2.5)", -2.0),
     ("IF THEN ELSE(c > 1, 1, 1 / 0)", 1.0),  # the branch not taken may divide by zero
     ("tab(LN(-1))", 1.0),  # a lookup at NaN gives its first value, as in PySD
+    ("WITH LOOKUP(LN(-1), ([(0,0)-(2,2)],(0,1),(2,2)))", np.nan),  # an inline one NaN
     ("c > 1 :AND: c < 2 :OR: c = 3", 1.0),
     ("LOG(8, 2)", 3.0),
 ])
@@ -65,7 +66,7 @@ def test_expressions_found_to_differ_now_agree(tmp_path, expr, expected):
     mdl = _model(tmp_path, {"tab": "([(-2,-1)-(4,3)],(-2,1),(0,0),(4,3))", "c": "3",
                             "x": expr})
     ours, theirs = _both(mdl, "x")
-    np.testing.assert_allclose(theirs, expected, rtol=1e-15)
+    np.testing.assert_allclose(theirs, expected, rtol=1e-15)  # the value worked out by hand
     np.testing.assert_array_equal(ours, theirs)
 
 

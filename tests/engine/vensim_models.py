@@ -88,7 +88,8 @@ def conditions(draw, names, depth):
 @st.composite
 def models(draw) -> str:
     """A whole model: constants, a lookup, auxiliaries each using the ones before, a stock
-    and, sometimes, a SMOOTH, DELAY, DELAY FIXED or INITIAL of an auxiliary."""
+    and, sometimes, a SMOOTH, DELAY, DELAY FIXED, INITIAL or ACTIVE INITIAL of an
+    auxiliary."""
     names = list(CONSTANTS) + ["stock"]
     equations = dict(CONSTANTS)
     for i in range(draw(st.integers(1, 3))):
@@ -96,7 +97,8 @@ def models(draw) -> str:
         names.append(f"a{i}")
     aux = [n for n in names if n.startswith("a")]
     kind = draw(st.sampled_from(["none", "SMOOTH", "SMOOTH3", "DELAY1", "DELAY3",
-                                 "DELAY FIXED", "INITIAL", "SMOOTHI", "DELAY N"]))
+                                 "DELAY FIXED", "INITIAL", "SMOOTHI", "DELAY N",
+                                 "ACTIVE INITIAL"]))
     source = draw(st.sampled_from(aux))
     if kind in ("SMOOTH", "SMOOTH3", "DELAY1", "DELAY3"):
         equations["late"] = f"{kind}({source}, {draw(st.sampled_from(['1', '2.0', 'c1']))})"
@@ -110,6 +112,9 @@ def models(draw) -> str:
                              f"0.5 * ({draw(expressions(('c1', 'c2'), 1))}))")
     elif kind == "DELAY N":
         equations["late"] = f"DELAY N({source}, 2, 0, 2)"
+    elif kind == "ACTIVE INITIAL":
+        equations["late"] = (f"ACTIVE INITIAL({source}, "
+                             f"{draw(expressions(tuple(CONSTANTS), 1))})")
     elif kind == "INITIAL":
         equations["late"] = f"INITIAL({source})"
     flow_names = tuple(names + (["late"] if "late" in equations else []))
