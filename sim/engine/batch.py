@@ -117,7 +117,8 @@ def _grid(t0: float, t1: float, dt: float, saveper: float):
             saves.append(-1)
     times = np.round(np.array(saved, dtype=float), -int(np.log10(prec)))
     times.flags.writeable = False  # shared between calls
-    return grid, saves, times
+    # numpy floats: a division by zero in an IF THEN ELSE branch not taken gives inf
+    return [np.float64(t) for t in grid], saves, times
 
 
 def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,

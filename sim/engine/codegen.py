@@ -134,8 +134,8 @@ class Generator:
         return self.call(tree, init)
 
     def constant(self, value) -> Code:
-        if isinstance(value, (bool, np.bool_)):
-            value = float(value)
+        if isinstance(value, (bool, np.bool_, int, float)):
+            value = np.float64(value)  # as other values: division by zero gives inf
         name = f"k{len(self.folded)}"
         self.folded[name] = value
         return Code(name)

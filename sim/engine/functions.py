@@ -63,7 +63,7 @@ def ramp(t, slope, start, finish=None):
 
 
 def pulse(t, start, width):
-    return _plain(np.where((start - SMALL_VENSIM <= t) & (t < start + width), 1, 0))
+    return _plain(np.where((start - SMALL_VENSIM <= t) & (t < start + width), 1.0, 0.0))
 
 
 def pulse_train(t, start, repeat, width, end):
@@ -74,7 +74,7 @@ def pulse_train(t, start, repeat, width, end):
         on = (t - start + SMALL_VENSIM) % np.where(repeat == 0, 1, repeat) < width
     on = np.where(repeat == 0, (start - SMALL_VENSIM <= t) & (t < start + width),
                   (start <= t) & (t < end) & on)
-    return _plain(np.where(on, 1, 0))
+    return _plain(np.where(on, 1.0, 0.0))
 
 
 def lookup(x, xs, ys):

@@ -15,12 +15,17 @@ from hypothesis import strategies as st
 NUMBERS = ["0", "1", "2.0", "3.0", "0.5", "1.5", "2.5", "10.0", "0.1", "0.0000001", "7.0",
            "0.25"]
 CONSTANTS = {"c1": "2.0", "c2": "-0.5", "c3": "0", "c4": "3.5"}
-CONTROLS = {"INITIAL TIME": "0", "FINAL TIME": "3", "TIME STEP": "0.25",
+# PySD's clock starts with the type of INITIAL TIME's literal: an integer 0 has no sign,
+# where numpy's -0.0 has one (x / -Time at the start is inf, not -inf); a float here
+CONTROLS = {"INITIAL TIME": "0.0", "FINAL TIME": "3", "TIME STEP": "0.25",
             "SAVEPER": "TIME STEP"}
 UNARY = ["ABS", "EXP", "LN", "SQRT", "SIN", "COS", "TAN", "ARCTAN", "ARCSIN", "ARCCOS",
          "SINH", "COSH", "TANH", "INTEGER"]
 BINARY = ["MIN", "MAX", "MODULO", "QUANTUM", "ZIDZ", "POWER", "LOG"]
 OPERATORS = ["+", "-", "*", "/", "^"]
+# Python raises a negative number to a fractional power as a complex number, numpy gives
+# NaN: a power's exponent is a whole number, or its base is ABS(...)
+EXPONENTS = ["2", "3", "-1", "0", "1", "-2", "(-1)", "2.0"]
 COMPARISONS = ["<", ">", "<=", ">=", "=", "<>"]
 TABLE = "tab(\n\t[(-5,-5)-(5,5)],(-2,1),(0,0),(1,3),(4,-1))"
 
@@ -43,12 +48,16 @@ def expressions(draw, names: tuple[str, ...], depth: int = 3) -> str:
     wrap = st.booleans()
     if kind == "op":
         op = draw(st.sampled_from(OPERATORS))
-        return f"{_paren(draw(sub), draw(wrap))} {op} {_paren(draw(sub), draw(wrap))}"
+        if op == "^" and draw(st.booleans()):  # any exponent, of a base that is not negative
+            return f"ABS({draw(sub)}) ^ {_paren(draw(sub), draw(wrap))}"
+        right = draw(st.sampled_from(EXPONENTS)) if op == "^" else \
+            _paren(draw(sub), draw(wrap))
+        return f"{_paren(draw(sub), draw(wrap))} {op} {right}"
     if kind == "chain":
         ops = draw(st.lists(st.sampled_from(OPERATORS), min_size=2, max_size=3))
         text = draw(sub)
         for op in ops:
-            text += f" {op} {draw(sub)}"
+            text += f" {op} {draw(st.sampled_from(EXPONENTS)) if op == '^' else draw(sub)}"
         return text
     if kind == "neg":
         return f"-{_paren(draw(sub), draw(wrap))}"
@@ -142,6 +151,11 @@ def pysd_results(mdl: Path):
             raise PySDFailed(f"{type(exc).__name__}: {exc}") from exc
     out = {}
     for column in table.columns:
+        raw = table[column].to_numpy()
+        if raw.dtype.kind == "c" or any(isinstance(x, complex) for x in raw):
+            # Python raises a negative number to a fractional power as a complex number,
+            # numpy gives NaN: no comparison
+            raise PySDFailed(f"{column} went through complex numbers")
         try:
             values = np.array([complex(x) for x in table[column]], dtype=complex)
         except (TypeError, ValueError) as exc:
