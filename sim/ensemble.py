@@ -49,7 +49,8 @@ def _pysd_member(args):
 def run(scenario: Scenario, draws: pd.DataFrame, progress=None,
         outputs: list[str] | None = None) -> Ensemble:
     """Every member of `draws` (one column per parameter, Vensim names) through the model;
-    `outputs` (Vensim names) limits the variables kept, all of them by default."""
+    `outputs` (Vensim names) limits the variables kept to those of them the model has, all
+    of them by default."""
     from . import model as model_mod
 
     info = model_mod.info(scenario.model)
@@ -63,7 +64,8 @@ def run(scenario: Scenario, draws: pd.DataFrame, progress=None,
         return _with_pysd(scenario, draws, progress, notice, outputs)
     fixed = {batch.key(k): v for k, v in scenario.constants.items() if k not in draws}
     names = {batch.key(k): k for k in draws.columns}
-    wanted = c.outputs() if outputs is None else [batch.key(k) for k in outputs]
+    wanted = c.outputs() if outputs is None else [
+        batch.key(k) for k in outputs if batch.key(k) in c.real_names]
     times = batch.time_grid(scenario.time)[2]
     values = {k: np.empty((len(times), n)) for k in wanted}
     for start in range(0, n, CHUNK):
@@ -90,5 +92,5 @@ def _with_pysd(scenario, draws, progress, notice, outputs=None) -> Ensemble:
                 progress(i, len(jobs))
     first = results[0]
     values = {name: np.column_stack([r[name].to_numpy(float) for r in results])
-              for name in (first.columns if outputs is None else outputs)}
+              for name in first.columns if outputs is None or name in outputs}
     return Ensemble(first.index.to_numpy(float), values, "pysd", notice)
