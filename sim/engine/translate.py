@@ -9,7 +9,7 @@ exactly as PySD's stateful objects integrate them. Anything else raises Unsuppor
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +56,6 @@ class Model:
     aux: dict[str, tuple]
     states: list[State]
     lookups: dict[str, tuple[np.ndarray, np.ndarray]]
-    hidden: dict[str, str] = field(default_factory=dict)
 
 
 def key(name: str) -> str:
