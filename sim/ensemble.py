@@ -57,11 +57,16 @@ def run(scenario: Scenario, draws: pd.DataFrame, progress=None,
     resolved = scenario.resolved_constants(info)
     n = len(draws)
     try:
-        c = batch.compiled(scenario.model)
-    except batch.Unsupported as exc:
+        return _with_batch(scenario, draws, progress, outputs, resolved)
+    except batch.Unsupported as exc:  # the model, or this run of it (a delay too short)
         notice = (f"{scenario.model.name} uses {exc}, which the batch engine does not "
                   f"support; its {n} members ran one by one with PySD.")
         return _with_pysd(scenario, draws, progress, notice, outputs)
+
+
+def _with_batch(scenario, draws, progress, outputs, resolved) -> Ensemble:
+    n = len(draws)
+    c = batch.compiled(scenario.model)
     fixed = {batch.key(k): v for k, v in scenario.constants.items() if k not in draws}
     names = {batch.key(k): k for k in draws.columns}
     wanted = c.outputs() if outputs is None else [

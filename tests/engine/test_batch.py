@@ -158,3 +158,35 @@ def test_ensemble_outputs_match_a_full_run():
     np.testing.assert_array_equal(some.values["gdp"], full.values["gdp"])
     np.testing.assert_array_equal(some.times, full.times)
     assert full.values["gdp"].shape == (len(full.times), 3)
+
+
+def test_a_run_the_batch_engine_declines_falls_back_to_pysd(tmp_path):
+    """A DELAY3 of 1 with a TIME STEP of 0.5: PySD lowers the order to 2, the batch engine
+    declines the run, and both the single run and the ensemble use PySD."""
+    from sim import ensemble
+
+    mdl = tmp_path / "d.mdl"
+    mdl.write_text("{UTF-8}\nx = DELAY3(height, 1)\n\t~\t\n\t~\t\n\t|\n"
+                   "height = base + Time\n\t~\t\n\t~\t\n\t|\n"
+                   "base = 1\n\t~\t\n\t~\t\n\t|\n"
+                   "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 2\n\t~\t\n\t~\t\n\t|\n"
+                   "TIME STEP = 0.5\n\t~\t\n\t~\t\n\t|\nSAVEPER = 0.5\n\t~\t\n\t~\t\n\t|\n",
+                   encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("model: d.mdl\n", encoding="utf-8")
+    s = scenario.load(tmp_path / "s.yaml")
+    results, used, notice = engine.run_with(s)
+    assert used == "pysd"
+    assert notice == ("d.mdl uses a delay shorter than its order times TIME STEP, which the "
+                      "batch engine does not support; it ran with PySD.")
+    # PySD's two stages, each holding input x delay time (1 at the start), flowing out at
+    # stage / delay time, with Euler steps worked out by hand: 1, 1, 1, 1.5, 2
+    stages, expected = np.array([1.0, 1.0]), []
+    for k in range(5):
+        expected.append(stages[-1] / 1)
+        inflow = np.array([1 + 0.5 * k, stages[0] / 1])
+        stages = stages + (inflow - stages / 1) * 2 * 0.5
+    assert expected == [1.0, 1.0, 1.0, 1.5, 2.0]
+    np.testing.assert_allclose(results["x"].to_numpy(float), expected, rtol=1e-12)
+    ens = ensemble.run(s, pd.DataFrame({"base": [1.0, 2.0]}))
+    assert ens.engine == "pysd"
+    np.testing.assert_allclose(ens.values["x"][0], [1.0, 2.0])
