@@ -33,7 +33,7 @@ NUMPY = {"abs": "np.abs", "exp": "np.exp", "ln": "np.log", "sqrt": "np.sqrt", "s
          "min": "np.minimum", "max": "np.maximum", "power": "np.power"}
 OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz": "_xidz",
        "zidz": "_zidz", "if_then_else": "_where", "lookup": "_lookup",
-       "inline_lookup": "np.interp", "sum": "_sum",
+       "inline_lookup": "np.interp", "check_stages": "_check_stages", "sum": "_sum",
        "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",
          "pulse_train": "_pulse_train(t, {})"}
@@ -91,7 +91,7 @@ class Generator:
         out = set(seeds)
         deps = {n: (refs(t), _uses_time(t)) for n, t in self.aux.items()}
         for s in self.states.values():
-            extra = refs(s.ddt) if s.kind in ("euler", "pipe") else set()
+            extra = refs(s.ddt) if s.kind in ("euler", "pipe", "set") else set()
             deps[s.name] = (refs(s.initial) | extra | refs(s.length), False)
         changed = True
         while changed:
@@ -385,5 +385,5 @@ class Program:
             ops += code.ops + 2 * (s.name in g.member)
             heavy += code.heavy
             euler.append(f"{v}_d = {code.src}")
-            updates.append(f"{v} = {v} + {v}_d*time_step")
+            updates.append(f"{v} = {v}_d" if s.kind == "set" else f"{v} = {v} + {v}_d*time_step")
         return aux_lines, save, euler + updates, pipes, (ops, heavy)

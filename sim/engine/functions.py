@@ -99,6 +99,16 @@ def check_order(n, dt, delay_time):
         raise Unsupported("a delay shorter than its order times TIME STEP")
 
 
+def check_stages(n, order):
+    """A SMOOTH N's or DELAY N's order at the start of this run is the n its stages were
+    built for (PySD reads it once and casts it to an integer)."""
+    if np.ndim(order) or int(order) != n:
+        from .translate import Unsupported
+
+        raise Unsupported("a SMOOTH N or DELAY N whose order differs from the model's")
+    return 0.0
+
+
 def pipe_length(delay_time, dt):
     """Steps in DELAY FIXED's pipeline, as PySD rounds them (one length for all members)."""
     if np.ndim(delay_time):
@@ -132,5 +142,5 @@ def vmax(*xs):
 ENV = {"np": np, "_number": number, "_where": where, "_xidz": xidz, "_zidz": zidz,
        "_integer": integer, "_quantum": quantum, "_modulo": modulo, "_step": step,
        "_ramp": ramp, "_pulse": pulse, "_pulse_train": pulse_train, "_lookup": lookup,
-       "_check_order": check_order, "_sum": vsum, "_prod": vprod, "_vmin": vmin,
+       "_check_order": check_order, "_check_stages": check_stages, "_sum": vsum, "_prod": vprod, "_vmin": vmin,
        "_vmax": vmax, "_pipe_length": pipe_length}

@@ -22,7 +22,7 @@ FUNCTIONS = {
     "arccos": 1, "arctan": 1, "sinh": 1, "cosh": 1, "tanh": 1, "integer": 1,
     "min": 2, "max": 2, "power": 2, "log": 2, "modulo": 2, "quantum": 2, "zidz": 2,
     "xidz": 3, "if_then_else": 3, "step": 2, "ramp": 3, "pulse": 2, "pulse_train": 4,
-    "active_initial": 2,
+    "active_initial": 2, "check_stages": 2,
 }
 
 
@@ -36,7 +36,8 @@ class Unsupported(Exception):
 @dataclass
 class State:
     """A value carried from step to step: a stock, a stage of SMOOTH or DELAY, INITIAL's
-    value (kind "initial"), or DELAY FIXED's pipeline (kind "pipe": ddt is the pipeline's
+    value (kind "initial"), a value replaced at every step (kind "set": ddt is the new
+    value), or DELAY FIXED's pipeline (kind "pipe": ddt is the pipeline's
     input, length its delay time). A DELAY stage's length is ("order", n, delay time): PySD
     lowers n when n * TIME STEP exceeds the delay time, which the batch engine declines."""
 
@@ -78,14 +79,15 @@ class _Translator:
         self.subscripted = subscripted
         self.binding: tuple = ()
         self.bang: dict[str, str] = {}
+        self.pending: dict[str, tuple] = {}  # auxiliaries' (binding, syntax tree)
 
     def instance(self, binding: tuple, ast) -> tuple:
         """The tree of `ast` for one element, its subscripts bound by `binding`."""
-        self.binding = binding
+        outer, self.binding = self.binding, binding
         try:
             return self.expr(ast)
         finally:
-            self.binding = ()
+            self.binding = outer
 
     def reference(self, node) -> str:
         name = node.reference
@@ -183,14 +185,66 @@ class _Translator:
         return ("call", name, tuple(trees))
 
     def _order(self, node) -> int:
+        """A SMOOTH N's or DELAY N's order: PySD reads it once, at the initial time, so an
+        expression is worked out at the model's initial time and checked again at the start
+        of every run (which the batch engine declines if it differs)."""
         from pysd.translators.structures import abstract_expressions as ae
 
         order = getattr(node, "order", 1)
         if isinstance(order, ae.ReferenceStructure) and order.reference in self.constants:
             order = self.constants[order.reference]
-        if not isinstance(order, (int, float)) or order != int(order) or order < 1:
+        if not isinstance(order, (int, float)):
+            tree = self.expr(order)
+            value = self._at_start(tree)
+            if value is None or value < 1:
+                raise Unsupported("a SMOOTH N or DELAY N whose order is not a fixed number")
+            n = int(value)
+            self.states.append(State(self.hidden("order"), (
+                "call", "check_stages", (("num", n), tree)), ("num", 0), "initial"))
+            return n
+        if order != int(order) or order < 1:
             raise Unsupported("a SMOOTH N or DELAY N whose order is not a fixed number")
         return int(order)
+
+    def _at_start(self, tree, depth: int = 0):
+        """A tree's value at the model's initial time, when it is built from constants,
+        Time, STEP, RAMP, MIN, MAX, INTEGER and arithmetic; None otherwise."""
+        t0 = self.constants.get("initial_time", 0)
+        dt = self.constants.get("time_step", 1)
+        kind = tree[0]
+        if kind == "num":
+            return tree[1]
+        if kind == "time":
+            return t0
+        if kind == "ref":
+            if tree[1] in self.constants:
+                return self.constants[tree[1]]
+            if tree[1] in self.pending and depth < 20:
+                binding, ast = self.pending[tree[1]]
+                kept = (list(self.states), dict(self.aux), self.count)
+                try:  # translated only to be evaluated: leave no hidden states behind
+                    return self._at_start(self.instance(binding, ast), depth + 1)
+                finally:
+                    self.states, self.aux, self.count = kept
+            return None
+        args = [self._at_start(a, depth + 1) if a is not None else None for a in tree[2]]
+        if any(a is None for a in args if a is not None) or None in args[:2]:
+            return None
+        if kind == "op" and len(tree[1]) == len(args) - 1:
+            out = args[0]
+            for op, arg in zip(tree[1], args[1:], strict=True):
+                if op not in "+-*/":
+                    return None
+                out = {"+": out + arg, "-": out - arg, "*": out * arg,
+                       "/": out / arg if arg else None}[op]
+                if out is None:
+                    return None
+            return out
+        functions = {"step": lambda v, ts: v * (t0 + dt / 2 > ts), "min": min, "max": max,
+                     "integer": int}
+        if kind == "call" and tree[1] in functions:
+            return functions[tree[1]](*args)
+        return None
 
     def _fixed(self, node, what: str) -> tuple:
         """A delay time that cannot change during the run (PySD reads it once)."""
@@ -217,12 +271,11 @@ class _Translator:
 
         n = self._order(node)
         inp = self.expr(node.input)
-        if isinstance(node, ae.DelayNStructure):
-            time_ = self._fixed(node.delay_time, "DELAY N")
-        else:
-            time_ = self.expr(node.delay_time)
+        time_ = self.expr(node.delay_time)
         init = self.expr(node.initial) if node.initial is not None else inp
         names = [self.hidden("delay") for _ in range(n)]
+        if isinstance(node, ae.DelayNStructure) and not _constant(time_, self.constants):
+            return self.delay_n(n, inp, time_, init, names)
         outflows = [("op", ("/",), (("ref", s), time_)) for s in names]
         inflows = [inp] + outflows[:-1]
         for name, inflow, outflow in zip(names, inflows, outflows, strict=True):
@@ -232,6 +285,25 @@ class _Translator:
                 length=("order", n, time_)))
         out = self.hidden("delay_out")
         self.aux[out] = outflows[-1]
+        return ("ref", out)
+
+    def delay_n(self, n, inp, time_, init, names) -> tuple:
+        """PySD's DelayN with a changing delay time: stage i flows out over the delay time
+        of i steps before (a shift register of delay times, moved on at every step)."""
+        taus = [self.hidden("delay_time") for _ in range(n)]
+        shifted = [time_] + [("ref", tau) for tau in taus[:-1]]  # the times after the shift
+        for tau, new in zip(taus, shifted, strict=True):
+            self.states.append(State(tau, time_, new, kind="set"))
+        outflows = [("op", ("/",), (("ref", s), d)) for s, d in zip(names, shifted,
+                                                                     strict=True)]
+        inflows = [inp] + outflows[:-1]
+        for name, inflow, outflow in zip(names, inflows, outflows, strict=True):
+            self.states.append(State(
+                name, ("op", ("*",), (init, time_)),
+                ("op", ("*",), (("op", ("-",), (inflow, outflow)), ("num", n))),
+                length=("order", n, time_)))
+        out = self.hidden("delay_out")
+        self.aux[out] = ("op", ("/",), (("ref", names[-1]), ("ref", taus[0])))
         return ("ref", out)
 
     def delay_fixed(self, node) -> tuple:
@@ -320,6 +392,7 @@ def translate(mdl: Path) -> Model:
             else:
                 exprs[flat] = (binding, ast)
     tr = _Translator(set(lookups), constants, ranges, set(real), subscripted)
+    tr.pending = exprs
     aux = {py: tr.instance(b, ast) for py, (b, ast) in exprs.items()}
     dynamic = [real[n] for n in CONTROLS if n in aux and not _constant(aux[n], constants)]
     if dynamic:

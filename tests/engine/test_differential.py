@@ -101,3 +101,19 @@ def test_smoothi_with_an_integer_initial_value_follows_vensim(tmp_path):
         one = one + (0.7 - one) * 1 / 1.5 * 0.25
     np.testing.assert_allclose(out["s"], expected_s, rtol=1e-14)
     np.testing.assert_allclose(out["s1"], expected_s1, rtol=1e-14)
+
+
+def test_delay_n_and_smooth_n_with_a_changing_delay_and_an_order_read_at_the_start(tmp_path):
+    """PySD reads the order once (3 here, as Time = 0 < 10) and shifts the delay time along
+    the stages; the batch engine gives the same numbers."""
+    mdl = _model(tmp_path, {"input": "1 + STEP(4, 1) + Time", "order": "3 + STEP(1, 10)",
+                            "delay time": "1 + STEP(1, 1.5)",
+                            "d": "DELAY N(input, delay time, 2, order)",
+                            "s": "SMOOTH N(input, delay time, 2, order)"})
+    c = batch.compile_model(mdl)
+    assert sum(s.name.startswith("_delay_time") for s in c.states) == 3
+    out = batch.simulate(c, {}, TIME)
+    _, theirs = vm.pysd_results(mdl)
+    for name in ("d", "s"):
+        np.testing.assert_allclose(out[name], theirs[name], rtol=1e-13, err_msg=name)
+    assert out["d"][0] == 2.0 and out["s"][0] == 2.0
