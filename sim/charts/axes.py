@@ -1,7 +1,9 @@
-"""One plot area on a Canvas: value ranges, round tick values, and the frame drawn around them.
+"""One plot area on a Canvas: value ranges, round tick values, the frame drawn around them,
+and the marks drawn inside: lines, bands, bars, error bars and markers.
 
-Years run along x, one tick each; y gets four to six round ticks (1, 2, 2.5 or 5 times a
-power of ten) labelled with as many decimals as the step needs.
+Years run along x, one tick each (or, for continuous x, round ticks like y); y gets four to
+six round ticks (1, 2, 2.5 or 5 times a power of ten) labelled with as many decimals as the
+step needs.
 """
 
 from __future__ import annotations
@@ -54,13 +56,18 @@ class Axes:
     """A plot area with `years` along x and the range of `values` along y.
 
     The box (left, top, right, bottom) is the space the axes may use, tick labels included;
-    the plot area is what is left after the labels."""
+    the plot area is what is left after the labels. With `continuous`, x spans exactly the
+    range of `years` (any numbers) under round ticks; with `from_zero`, y starts at zero
+    when no value is negative (densities, counts)."""
 
     def __init__(self, canvas: Canvas, box, years, values, font: Glyphs, size: float = 9,
-                 most_ticks: int = 6):
+                 most_ticks: int = 6, continuous: bool = False, from_zero: bool = False):
         self.canvas, self.font, self.size = canvas, font, size
-        self.years = sorted(int(y) for y in years)
+        self.continuous = continuous
+        self.years = sorted(float(y) if continuous else int(y) for y in years)
         self.ylo, self.yhi = value_range(values)
+        if from_zero and all(float(v) >= 0 for v in values if math.isfinite(v)):
+            self.ylo = 0.0
         self.yticks = ticks(self.ylo, self.yhi, most_ticks)
         step = self.yticks[1] - self.yticks[0] if len(self.yticks) > 1 else 1.0
         self.ylabels = [tick_label(v, step) for v in self.yticks]
@@ -70,8 +77,15 @@ class Axes:
         self.top, self.right = top, right
         self.bottom = bottom - size * 1.6
         first, last = self.years[0], self.years[-1]
-        margin = max(0.3, (last - first) * 0.05)
-        self.xlo, self.xhi = first - margin, last + margin
+        if continuous:
+            self.xlo, self.xhi = (first, last) if last > first else (first - 1, first + 1)
+            self.xticks = ticks(self.xlo, self.xhi, 6)
+            xstep = self.xticks[1] - self.xticks[0] if len(self.xticks) > 1 else 1.0
+            self.xlabels = [tick_label(v, xstep) for v in self.xticks]
+        else:
+            margin = max(0.3, (last - first) * 0.05)
+            self.xlo, self.xhi = first - margin, last + margin
+            self.xticks, self.xlabels = self.years, [str(y) for y in self.years]
 
     def x(self, year: float) -> float:
         return self.left + (year - self.xlo) / (self.xhi - self.xlo) * (self.right - self.left)
@@ -88,10 +102,10 @@ class Axes:
             c.text(self.left - size * 0.5, y + size * 0.35, label, size, INK, "end")
         c.line([(self.left, self.top), (self.left, self.bottom), (self.right, self.bottom)],
                GREY, 0.8)
-        for year in self.years:
-            x = self.x(year)
+        for value, label in zip(self.xticks, self.xlabels):
+            x = self.x(value)
             c.line([(x, self.bottom), (x, self.bottom + size * 0.35)], GREY, 0.8)
-            c.text(x, self.bottom + size * 1.4, str(year), size, INK, "middle")
+            c.text(x, self.bottom + size * 1.4, label, size, INK, "middle")
 
     def polyline(self, years, values, colour: str, width: float, dash=None) -> None:
         points = [(self.x(t), self.y(v)) for t, v in zip(years, values) if math.isfinite(v)]
@@ -102,3 +116,45 @@ class Axes:
         for t, v in zip(years, values):
             if math.isfinite(v):
                 self.canvas.marker(self.x(t), self.y(v), shape, size, colour)
+
+    def band(self, xs, lo, hi, colour: str, alpha: float) -> None:
+        """The area between the paths `lo` and `hi` over `xs`, as one polygon: along `lo`
+        forwards, then back along `hi`. Years where either is missing are left out."""
+        kept = [(x, a, b) for x, a, b in zip(xs, lo, hi)
+                if math.isfinite(a) and math.isfinite(b)]
+        if len(kept) > 1:
+            self.canvas.polygon([(self.x(x), self.y(a)) for x, a, _ in kept] +
+                                [(self.x(x), self.y(b)) for x, _, b in reversed(kept)],
+                                colour, alpha)
+
+    def bars(self, xs, values, width: float, colours, alpha: float = 1.0) -> None:
+        """Vertical bars from zero (or the axis floor) to each value, `width` in x units;
+        `colours` is one colour or one per bar."""
+        base = self.y(min(max(0.0, self.ylo), self.yhi))
+        for i, (x, v) in enumerate(zip(xs, values)):
+            if not math.isfinite(v):
+                continue
+            colour = colours if isinstance(colours, str) else colours[i]
+            left, right, top = self.x(x - width / 2), self.x(x + width / 2), self.y(v)
+            self.canvas.polygon([(left, base), (right, base), (right, top), (left, top)],
+                                colour, alpha)
+
+    def errorbars(self, xs, lo, hi, colour: str, cap: float = 4.0) -> None:
+        """A vertical line from `lo` to `hi` at each x, with caps `cap` points wide."""
+        for x, a, b in zip(xs, lo, hi):
+            if math.isfinite(a) and math.isfinite(b):
+                px = self.x(x)
+                self.canvas.line([(px, self.y(a)), (px, self.y(b))], colour, 1.0)
+                for end in (a, b):
+                    self.canvas.line([(px - cap, self.y(end)), (px + cap, self.y(end))],
+                                     colour, 1.0)
+
+    def hline(self, value: float, colour: str, width: float, dash=None) -> None:
+        """A line across the plot area at `value`."""
+        self.canvas.line([(self.left, self.y(value)), (self.right, self.y(value))], colour,
+                         width, dash)
+
+    def vline(self, x: float, colour: str, width: float, dash=None) -> None:
+        """A line down the plot area at `x`."""
+        self.canvas.line([(self.x(x), self.top), (self.x(x), self.bottom)], colour, width,
+                         dash)

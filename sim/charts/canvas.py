@@ -17,7 +17,7 @@ class Line:
     points: tuple[Point, ...]
     colour: str
     width: float = 1.0
-    dash: tuple[float, float] | None = None  # on, off lengths in points
+    dash: tuple[float, ...] | None = None  # on, off (on, off...) lengths in points
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ def _font(pixels: float) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), pixels, layout_engine=ImageFont.Layout.BASIC)
 
 
-def dashes(points, on: float, off: float) -> list[list[tuple[float, float]]]:
-    """A polyline cut into the pieces a dash pattern of `on`, `off` lengths draws."""
-    pieces, current, drawing, left = [], [points[0]], True, on
+def dashes(points, *pattern: float) -> list[list[tuple[float, float]]]:
+    """A polyline cut into the pieces a dash pattern draws: lengths on, off, on, off..."""
+    pieces, current, drawing, left, k = [], [points[0]], True, pattern[0], 0
     for (x0, y0), (x1, y1) in zip(points, points[1:]):
         length, done = math.hypot(x1 - x0, y1 - y0), 0.0
         while length - done > left:
@@ -36,7 +36,8 @@ def dashes(points, on: float, off: float) -> list[list[tuple[float, float]]]:
             if drawing:
                 pieces.append(current + [point])
             current, drawing = [point], not drawing
-            left = on if drawing else off
+            k = (k + 1) % len(pattern)
+            left = pattern[k]
         left -= length - done
         current.append((x1, y1))
     if drawing and len(current) > 1:

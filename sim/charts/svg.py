@@ -29,7 +29,7 @@ def to_svg(canvas: Canvas, font: Glyphs | None = None) -> str:
     body = [f'<rect width="{_n(canvas.width)}" height="{_n(canvas.height)}" fill="#ffffff"/>']
     for item in canvas.items:
         if isinstance(item, Line):
-            dash = f' stroke-dasharray="{_n(item.dash[0])} {_n(item.dash[1])}"' if item.dash \
+            dash = f' stroke-dasharray="{" ".join(_n(d) for d in item.dash)}"' if item.dash \
                 else ""
             body.append(f'<polyline points="{_points(item.points)}" fill="none" '
                         f'stroke="{item.colour}" stroke-width="{_n(item.width)}" '

@@ -8,20 +8,18 @@ growth target the path that growth would take from 2020 (with its band).
 from __future__ import annotations
 
 import math
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..background import Job
 from .axes import Axes
 from .canvas import Canvas
+from .files import PNG_DPI, write_all
 from .font import glyphs
 from .labels import GREY, INK, PALETTE, STATUS_COLOURS, WORDS, indicator_name, is_nan, \
     target_text
+from .layout import HEIGHT, WIDTH, legend as _legend
 
-WIDTH, HEIGHT = 460.8, 288.0  # points: 6.4 by 4 inches
 PANEL_WIDTH, PANEL_HEIGHT = 230.4, 180.0
-PNG_DPI = 150
 
 
 @dataclass
@@ -111,31 +109,6 @@ def _legend_items(panel: Panel, lang: str) -> list[tuple[str, str, str]]:
     return items
 
 
-def _legend(canvas: Canvas, items, x0: float, y: float, right: float, size: float) -> float:
-    """Legend entries flowing left to right from (x0, y), wrapping at `right`; returns the
-    baseline of the last row."""
-    font = glyphs()
-    x = x0
-    for label, kind, colour in items:
-        width = 18 + font.width(label, size)
-        if x > x0 and x + width > right:
-            x, y = x0, y + size * 1.6
-        mid = y - size * 0.35
-        if kind in ("path", "dashed"):
-            canvas.line([(x, mid), (x + 14, mid)], colour, 1.6 if kind == "path" else 1.2,
-                        None if kind == "path" else (4, 2.5))
-            if kind == "path":
-                canvas.marker(x + 7, mid, "o", 5, colour)
-        elif kind == "band":
-            canvas.polygon([(x, mid - 4), (x + 14, mid - 4), (x + 14, mid + 4), (x, mid + 4)],
-                           colour, 0.14)
-        else:
-            canvas.marker(x + 7, mid, kind, 9, colour)
-        canvas.text(x + 18, y, label, size, INK)
-        x += width + 12
-    return y
-
-
 def _overview_legend(panels: list[Panel], lang: str) -> list[tuple[str, str, str]]:
     """Each path, the required path and the target markers, as far as any panel has them."""
     words = WORDS[lang]
@@ -206,41 +179,8 @@ def overview(panels: list[Panel], lang: str, title: str) -> Canvas:
 
 def write_charts(panels: list[Panel], folder: Path, lang: str, title: str,
                  workers: int = 2) -> list[Path]:
-    """Every target's chart and the overview, as PNG and SVG, in `folder`.
-
-    The canvases are laid out and their glyphs read here; the files are then written by
-    `workers` processes (forked, where the platform can), each taking an equal share of
-    the pixels to encode."""
+    """Every target's chart and the overview, as PNG and SVG, in `folder`, written by
+    `workers` processes."""
     canvases = [(p.target.id, target_chart(p, lang)) for p in panels]
     canvases.append(("overview", overview(panels, lang, title)))
-    glyphs().prepare("".join(c.characters() for _, c in canvases))
-    folder.mkdir(parents=True, exist_ok=True)
-    files = [(folder / f"{stem}.{fmt}", canvas) for stem, canvas in canvases
-             for fmt in ("png", "svg")]
-    shares: list[list] = [[] for _ in range(max(1, workers))]
-    loads = [0.0] * len(shares)
-    for path, canvas in sorted(files, key=lambda f: -_cost(*f)):
-        i = loads.index(min(loads))
-        shares[i].append((path, canvas))
-        loads[i] += _cost(path, canvas)
-    with ExitStack() as others:
-        for share in shares[1:]:
-            others.enter_context(Job(_write, share))
-        _write(shares[0])
-    return [path for path, _ in files]
-
-
-def _cost(path: Path, canvas: Canvas) -> float:
-    """Rough relative time to write a file: PNG encoding dominates and grows with area."""
-    return canvas.width * canvas.height * (4.0 if path.suffix == ".png" else 1.0)
-
-
-def _write(files) -> None:
-    from .png import to_png
-    from .svg import to_svg
-
-    for path, canvas in files:
-        if path.suffix == ".png":
-            path.write_bytes(to_png(canvas, PNG_DPI))
-        else:
-            path.write_text(to_svg(canvas), encoding="utf-8")
+    return write_all(canvases, folder, workers, PNG_DPI)
