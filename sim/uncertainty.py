@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import budget, distributions, ensemble, outputs, plots
+from . import budget, distributions, ensemble, outputs
 from . import indicators as ind
 from . import model as model_mod
 from . import scenario as scen
 from . import targets as tgt
+from .charts.fan import FanPanel, write_fan_charts
 from .charts.labels import unit_label
 from .errors import InputError, Problem
 
@@ -214,5 +215,5 @@ def _fan_charts(result: Uncertainty, folder: Path, lang: str) -> None:
         if t.measure != "level":  # growth targets are drawn as the level that grows
             unit = info.doc.set_index("Real Name")["Units"].get(t.variable, "")
         unit = unit_label(unit, lang)
-        panels.append(plots.FanPanel(t, bands, required, unit, float(prob[t.id])))
-    plots.write_fan_charts(panels, folder, lang)
+        panels.append(FanPanel(t, bands, required, unit, float(prob[t.id])))
+    write_fan_charts(panels, folder, lang)

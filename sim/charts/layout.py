@@ -3,7 +3,7 @@ box left for the axes below them.
 
 Legend entries are (label, kind, colour); a kind is a line style ("path" with its marker,
 "line", "dashed", "dotted", "dashdot"), a filled swatch ("band", "bar") or a marker shape
-("o", "D", "*").
+("o", "D", "*"); "inner" is a band's darker core.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .labels import GREY, INK
 WIDTH, HEIGHT = 460.8, 288.0  # points: 6.4 by 4 inches
 DASHES = {"path": None, "line": None, "dashed": (4, 2.5), "dotted": (1, 2),
           "dashdot": (5, 2, 1, 2)}
-SWATCH_ALPHA = {"band": 0.14, "bar": 0.8}
+SWATCH_ALPHA = {"band": 0.14, "inner": 0.3, "bar": 0.8}
 
 
 def legend(canvas: Canvas, items, x0: float, y: float, right: float, size: float) -> float:
