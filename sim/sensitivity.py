@@ -17,9 +17,10 @@ import pandas as pd
 
 from . import distributions, ensemble
 from . import model as model_mod
-from . import outputs, plots
+from . import outputs
 from . import scenario as scen
 from . import targets as tgt
+from .charts.sensitivity import write_sensitivity_charts
 from .errors import InputError, Problem
 from .uncertainty import check_size, settings_for, target_values
 
@@ -141,5 +142,5 @@ def write(result: Sensitivity, out: Path, lang: str = "zh") -> Path:
             "model": {"path": str(info.path), "sha256": info.sha256},
             "distributions": result.settings["parameters"],
         }, tmp / "manifest.json")
-        plots.write_sensitivity_charts(result.indices, result.method, tmp / "charts", lang)
+        write_sensitivity_charts(result.indices, result.method, tmp / "charts", lang)
     return dest
