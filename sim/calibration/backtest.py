@@ -229,7 +229,8 @@ def verdicts(errors: pd.DataFrame, hold_out_from: int) -> list[str]:
 def write(bt: Backtest, out: Path, lang: str = "zh") -> Path:
     """errors.csv, paths.csv, summary.csv, parameters.csv, a chart per indicator, manifest."""
     from .. import model as model_mod
-    from .. import outputs, plots
+    from .. import outputs
+    from ..charts.calibration import write_backtest_charts
 
     dest = Path(out)
     spec = bt.spec
@@ -248,7 +249,7 @@ def write(bt: Backtest, out: Path, lang: str = "zh") -> Path:
             "method": spec.method, "seed": spec.seed, "converged": bt.calibration.converged,
             "message": bt.calibration.message, "verdicts": bt.verdicts,
         }, tmp / "manifest.json")
-        plots.write_backtest_charts(bt.paths, bt.hold_out_from, tmp / "charts", lang)
+        write_backtest_charts(bt.paths, bt.hold_out_from, tmp / "charts", lang)
     return dest
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import model as model_mod
-from .. import outputs, plots
+from .. import outputs
+from ..charts import calibration as charts
 from ..runner import simulate
 from . import priors
 from .fit import Calibration, calibrated_scenario
@@ -54,7 +55,7 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
         if cal.posterior is not None:
             outputs.write_csv(cal.posterior.saved(), tmp / "posterior.csv")
             outputs.write_csv(cal.posterior.diagnostics, tmp / "diagnostics.csv", index=False)
-            plots.write_prior_posterior(_prior_panels(cal), tmp / "charts", lang)
+            charts.write_prior_posterior(_prior_panels(cal), tmp / "charts", lang)
         outputs.write_yaml(scenario_yaml(cal, dest.resolve()), tmp / f"{spec.name}.yaml")
         projection = simulate(calibrated_scenario(cal))
         if projection.targets is not None:
@@ -76,11 +77,11 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
             "linearisation_error": cal.linearisation_error,
         }, tmp / "manifest.json")
         if shocks:
-            plots.write_shock_charts(cal.fit, tmp / "charts", lang)
+            charts.write_shock_charts(cal.fit, tmp / "charts", lang)
         else:
             panels = [(name, _simulated_path(cal, name), group.set_index("year")["observed"])
                       for name, group in cal.fit.groupby("series", sort=True)]
-            plots.write_fit_charts(panels, tmp / "charts", lang)
+            charts.write_fit_charts(panels, tmp / "charts", lang)
     return dest
 
 

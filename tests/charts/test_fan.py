@@ -13,6 +13,7 @@ from sim.charts.labels import PALETTE
 from sim.charts.svg import to_svg
 
 from ..conftest import MODEL
+from .pages import flat, to_data
 
 YEARS = list(range(2020, 2026))
 BANDS = pd.DataFrame({"p5": [10, 11, 12, 13, 14, 15], "p25": [12, 13, 14, 15, 16, 17],
@@ -29,25 +30,6 @@ def level_target(catalogue):
     return next(t for t in catalogue.itertuples(index=False) if t.measure == "level")
 
 
-def to_data(canvas, point):
-    """Invert the plot area's mapping, found from the tick labels' grid lines."""
-    grid = [i for i in canvas.items if isinstance(i, Line) and len(i.points) == 2
-            and i.colour == "#d0d7de"]
-    labels = [i for i in canvas.items if isinstance(i, Text) and i.anchor == "end"]
-    ys = [g.points[0][1] for g in grid]
-    values = [float(t.text.replace(",", "")) for t in labels[:len(grid)]]
-    (y0, v0), (y1, v1) = (ys[0], values[0]), (ys[-1], values[-1])
-    year_ticks = {int(t.text): t.x for t in canvas.items
-                  if isinstance(t, Text) and re.fullmatch(r"20\d\d", t.text)}
-    (a, xa), (b, xb) = min(year_ticks.items()), max(year_ticks.items())
-    x, y = point
-    return a + (x - xa) * (b - a) / (xb - xa), v0 + (y - y0) * (v1 - v0) / (y1 - y0)
-
-
-def flat(pairs):
-    return [float(v) for pair in pairs for v in pair]
-
-
 def test_the_bands_outline_the_percentiles_given(catalogue):
     canvas = fan_chart(FanPanel(level_target(catalogue), BANDS, None, "亿元", 0.42), "zh")
     outer, inner = [i for i in canvas.items if isinstance(i, Polygon)
@@ -57,13 +39,13 @@ def test_the_bands_outline_the_percentiles_given(catalogue):
         [(y, BANDS.at[y, "p95"]) for y in reversed(YEARS)]
     expect_inner = [(y, BANDS.at[y, "p25"]) for y in YEARS] + \
         [(y, BANDS.at[y, "p75"]) for y in reversed(YEARS)]
-    got_outer = [to_data(canvas, p) for p in outer.points]
-    got_inner = [to_data(canvas, p) for p in inner.points]
+    got_outer = [to_data(canvas)(p) for p in outer.points]
+    got_inner = [to_data(canvas)(p) for p in inner.points]
     assert flat(got_outer) == pytest.approx(flat(expect_outer), abs=1e-6)
     assert flat(got_inner) == pytest.approx(flat(expect_inner), abs=1e-6)
     median = next(i for i in canvas.items if isinstance(i, Line) and i.colour == PALETTE[0]
                   and len(i.points) == len(YEARS))
-    assert flat(to_data(canvas, p) for p in median.points) == pytest.approx(
+    assert flat(to_data(canvas)(p) for p in median.points) == pytest.approx(
         flat(zip(YEARS, BANDS["p50"])), abs=1e-6)
 
 
@@ -82,7 +64,7 @@ def test_a_growth_target_draws_its_required_path_dashed(catalogue):
     dashed = [i for i in canvas.items if isinstance(i, Line) and i.dash == (4, 2.5)
               and len(i.points) == len(YEARS)]
     assert len(dashed) == 1
-    assert [to_data(canvas, p)[1] for p in dashed[0].points] == pytest.approx(
+    assert [to_data(canvas)(p)[1] for p in dashed[0].points] == pytest.approx(
         list(required), rel=1e-9)
 
 
