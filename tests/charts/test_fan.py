@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim import targets
-from sim.charts.canvas import Line, Polygon, Text
+from sim.charts.canvas import Line, Polygon
 from sim.charts.fan import FanPanel, fan_chart
 from sim.charts.labels import PALETTE
 from sim.charts.svg import to_svg
