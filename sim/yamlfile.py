@@ -16,6 +16,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import Problem
 
+MAX_DEPTH = 20  # input files need a handful of levels; deeper nesting is a mistake
+
 
 def line_of(mapping, key) -> int | None:
     try:
@@ -67,6 +69,11 @@ def read_yaml(path: Path, display: str, problems: list[Problem]):
                                              "Save it as UTF-8 text."))
         return None
     try:
+        too_deep = _too_deep(yaml, text)
+        if too_deep:
+            problems.append(Problem(display, "", f"nested more than {MAX_DEPTH} levels deep. "
+                                                 "Flatten the structure.", too_deep))
+            return None
         data = yaml.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
@@ -92,6 +99,21 @@ def read_yaml(path: Path, display: str, problems: list[Problem]):
                                              "(name:, constants:, ...). See scenarios/README.md."))
         return None
     return data
+
+
+def _too_deep(yaml, text: str) -> int | None:
+    """The line where `text` nests deeper than MAX_DEPTH (checked on the event stream, which
+    needs no recursion), or None."""
+    depth = 0
+    for event in yaml.parse(text):
+        name = type(event).__name__
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+    return None
 
 
 def display_path(path: Path) -> str:

@@ -60,7 +60,7 @@ def test_bad_uncertainty_sections(write_scenario, tmp_path, monkeypatch):
         "the distribution reaches [-inf, inf], outside the model's range [0, 1] for 'hte exit "
         "rate'. Set lower and upper inside it."]
     assert problems(write_scenario, {"seed": 1.5, "parameters": {}}) == [
-        "must be a whole number >= 0."]
+        "must be a seed from 0 to 4,294,967,295; got 1.5."]
 
 
 def test_the_baseline_section_is_valid():
