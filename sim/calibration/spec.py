@@ -16,16 +16,15 @@ import pandas as pd
 
 from .. import indicators as ind
 from .. import model as model_mod
+from .. import modelcheck, schema
 from .. import scenario as scen
 from ..errors import InputError, Problem
-from ..yamlfile import display_path, is_number, line_of, read_yaml, suggest
+from ..schema import calibration as schema_cal
+from ..schema import types
+from ..schema.calibration import SpecFile
+from ..yamlfile import display_path, line_of, read_yaml, suggest
 
-KEYS = ("name", "description", "scenario", "data", "time", "initial", "parameters", "weights",
-        "method", "checks")
-METHOD_KEYS = ("name", "starts", "seed", "max_runs")
-METHODS = ("least_squares", "differential_evolution")
-CHECK_KEYS = ("label", "indicator", "measure", "from", "to", "plan")
-CHECK_MEASURES = ("cagr", "level", "change_per_year")
+DE_POPULATION = 15  # differential evolution's population per parameter
 
 
 @dataclass
@@ -144,118 +143,95 @@ def load(path: str | Path) -> Spec:
     if data is None:
         raise InputError(problems)
     path = path.resolve()
-    for key in data:
-        if key not in KEYS:
-            problems.append(Problem(shown, str(key), f"unknown key. Allowed: {', '.join(KEYS)}."
-                                    f"{suggest(key, KEYS)}", line_of(data, key)))
-    for key in ("scenario", "data", "parameters"):
-        if key not in data:
-            problems.append(Problem(shown, key, "missing. See calibration/README.md."))
-    if problems:
+    checked = schema.check(SpecFile, data, shown, problems)
+    if checked is None:
         raise InputError(problems)
-    base_path = (path.parent / str(data["scenario"])).resolve()
-    base = scen.load(base_path)
-    time = data.get("time") if isinstance(data.get("time"), dict) else {}
-    initial = data.get("initial") if isinstance(data.get("initial"), dict) else {}
-    lines = {**{f"time.{k}": line_of(time, k) for k in time},
-             **{f"constants.{k}": line_of(initial, k) for k in initial}}
+    base_path = (path.parent / checked.scenario).resolve()
     try:
-        scenario = scen.with_values(base, shown, dict(time), dict(initial), lines)
+        base = scen.load(base_path)
     except InputError as exc:
-        raise InputError([Problem(p.file, p.key.replace("constants.", "initial."), p.message,
-                                  p.line) for p in exc.problems]) from None
+        raise InputError(problems + exc.problems) from None
+    time = {k: getattr(checked.time, k) for k in checked.time.model_fields_set} \
+        if checked.time is not None else {}
+    initial = checked.initial or {}
+    raw_time, raw_initial = data.get("time"), data.get("initial")
+    lines = {**{f"time.{k}": line_of(raw_time, k) for k in time},
+             **{f"constants.{k}": line_of(raw_initial, k) for k in initial}}
+    try:
+        scenario = scen.with_values(base, shown, time, initial, lines)
+    except InputError as exc:
+        raise InputError(problems + [Problem(p.file, p.key.replace("constants.", "initial."),
+                                             p.message, p.line) for p in exc.problems]) from None
     info = model_mod.info(scenario.model)
-    parameters = _parameters(data, info, shown, problems)
-    method = data.get("method") or {}
-    if not isinstance(method, dict):
-        problems.append(Problem(shown, "method", "must be a mapping with name, starts, seed.",
-                                line_of(data, "method")))
-        method = {}
-    for key, value in method.items():
-        where, line = f"method.{key}", line_of(method, key)
-        if key not in METHOD_KEYS:
-            problems.append(Problem(shown, where, f"unknown key. Allowed: "
-                                    f"{', '.join(METHOD_KEYS)}.{suggest(key, METHOD_KEYS)}", line))
-        elif key == "name" and value not in METHODS:
-            problems.append(Problem(shown, where, f"must be one of {', '.join(METHODS)}."
-                                    f"{suggest(str(value), METHODS)}", line))
-        elif key != "name" and (not isinstance(value, int) or isinstance(value, bool)
-                                or value < (0 if key == "seed" else 1)):
-            problems.append(Problem(shown, where, "must be a whole number"
-                                    + (" >= 0." if key == "seed" else " >= 1."), line))
+    parameters = _parameters(checked, data, info, shown, problems)
+    method = checked.method or schema_cal.Method()
+    method_name = method.name or "least_squares"
+    max_runs = method.max_runs or 2000
+    if method_name == "differential_evolution" and parameters and \
+            max_runs < min_runs(len(parameters)):
+        raw = data.get("method")
+        problems.append(Problem(shown, "method.max_runs", f"differential evolution's first "
+                                f"population and one Jacobian take {min_runs(len(parameters))} "
+                                f"runs for {len(parameters)} parameters; raise max_runs to at "
+                                "least that.", line_of(raw, "max_runs") or line_of(data, "method")))
     catalogue = ind.catalogue_for(scenario.model)
     known = set(info.variables) | (set(catalogue["id"]) if catalogue is not None else set())
     weights = {}
-    for name, value in (data.get("weights") or {}).items():
+    for name, value in (checked.weights or {}).items():
         if name not in known:
-            problems.append(Problem(shown, f"weights.{name}", f"unknown series.{suggest(name, known)}",
-                                    line_of(data["weights"], name)))
-        elif not is_number(value) or value < 0:
-            problems.append(Problem(shown, f"weights.{name}", "must be a number >= 0.",
-                                    line_of(data["weights"], name)))
+            problems.append(Problem(shown, f"weights.{name}", f"unknown series."
+                                    f"{suggest(name, known)}", line_of(data.get("weights"), name)))
         else:
-            weights[name] = float(value)
-    checks = _checks(data, known, shown, problems)
+            weights[name] = value
+    checks = _checks(checked, data, known, shown, problems)
     if problems:
         raise InputError(problems)
-    observed = load_data((path.parent / str(data["data"])).resolve(), known,
+    observed = load_data((path.parent / checked.data).resolve(), known,
                          (scenario.time["initial"], scenario.time["final"]))
-    desc = data.get("description") or {}
-    return Spec(name=str(data.get("name") or path.stem), path=path, scenario=scenario,
+    return Spec(name=checked.name or path.stem, path=path, scenario=scenario,
                 base_path=base_path, data=observed, parameters=parameters, weights=weights,
-                method=method.get("name", "least_squares"), starts=method.get("starts", 4),
-                seed=method.get("seed", 0), max_runs=method.get("max_runs", 2000),
-                description=desc if isinstance(desc, dict) else {"en": str(desc)},
-                checks=checks)
+                method=method_name, starts=method.starts or 4,
+                seed=method.seed if method.seed is not None else 0, max_runs=max_runs,
+                description=types.join_text(checked.description), checks=checks)
 
 
-def _parameters(data, info, shown, problems) -> list[FitParameter]:
-    raw = data.get("parameters")
-    if not isinstance(raw, dict) or not raw:
-        problems.append(Problem(shown, "parameters", "list at least one parameter to fit, "
-                                "each with bounds: [lower, upper].", line_of(data, "parameters")))
-        return []
+def min_runs(n_parameters: int) -> int:
+    """Model runs differential evolution needs before it can stop with a best point."""
+    return DE_POPULATION * n_parameters + n_parameters + 1
+
+
+def _parameters(checked, data, info, shown, problems) -> list[FitParameter]:
     out = []
-    for spec, where, line, p in info.known_parameters(raw, shown, "parameters", problems):
-        real = p.name
-        spec = spec if isinstance(spec, dict) else {}
-        bounds = spec.get("bounds")
-        if not (isinstance(bounds, list) and len(bounds) == 2 and all(map(is_number, bounds))
-                and bounds[0] < bounds[1]):
-            problems.append(Problem(shown, where, "needs bounds: [lower, upper] with lower < "
-                                    "upper.", line))
+    raw = data.get("parameters")
+    for name, spec in checked.parameters.items():
+        key, line = f"parameters.{name}", line_of(raw, name)
+        p = modelcheck.parameter(info, name, shown, key, line, problems)
+        if p is None:
             continue
-        if p.outside(bounds[0], bounds[1]):
-            problems.append(Problem(shown, where, f"bounds [{bounds[0]:g}, {bounds[1]:g}] "
-                                    f"reach outside the model's range {p.range_text()}. "
-                                    "Narrow them.", line))
+        lower, upper = spec.bounds
+        if p.outside(lower, upper):
+            problems.append(Problem(shown, key, f"bounds [{lower:g}, {upper:g}] reach outside "
+                                    f"the model's range {p.range_text()}. Narrow them.", line))
             continue
-        unknown = set(spec) - {"bounds", "start"}
-        if unknown:
-            problems.append(Problem(shown, f"{where}.{sorted(unknown)[0]}", "unknown key. "
-                                    "Allowed: bounds, start.", line))
+        start = p.value if spec.start is None else spec.start
+        if not lower <= start <= upper:
+            problems.append(Problem(shown, f"{key}.start", f"the model's value {start:g} lies "
+                                    "outside the bounds; give start: within them.", line))
             continue
-        start = spec.get("start", p.value)
-        if not is_number(start) or not bounds[0] <= start <= bounds[1]:
-            problems.append(Problem(shown, f"{where}.start", "must be a number within the "
-                                    "bounds.", line))
-            continue
-        out.append(FitParameter(real, float(bounds[0]), float(bounds[1]), float(start)))
+        out.append(FitParameter(p.name, lower, upper, start))
     return out
 
 
-def _checks(data, known, shown, problems) -> list[Check]:
+def _checks(checked, data, known, shown, problems) -> list[Check]:
     out = []
-    for i, item in enumerate(data.get("checks") or []):
-        where = f"checks[{i}]"
-        if not isinstance(item, dict) or set(item) - set(CHECK_KEYS) or \
-                set(CHECK_KEYS) - set(item):
-            problems.append(Problem(shown, where, f"needs exactly {', '.join(CHECK_KEYS)}."))
+    raw = data.get("checks")
+    for i, item in enumerate(checked.checks or []):
+        if item.indicator not in known:
+            line = raw.lc.item(i)[0] + 1 if hasattr(raw, "lc") else None
+            problems.append(Problem(shown, f"checks[{i}].indicator", f"unknown series "
+                                    f"{item.indicator!r}.{suggest(item.indicator, known)} Use a "
+                                    "plan indicator id or a model variable name.", line))
             continue
-        if item["indicator"] not in known or item["measure"] not in CHECK_MEASURES:
-            problems.append(Problem(shown, where, f"indicator must be a series name and "
-                                    f"measure one of {', '.join(CHECK_MEASURES)}."))
-            continue
-        out.append(Check(str(item["label"]), item["indicator"], item["measure"],
-                         int(item["from"]), int(item["to"]), float(item["plan"])))
+        out.append(Check(item.label, item.indicator, item.measure, item.from_, item.to,
+                         item.plan))
     return out

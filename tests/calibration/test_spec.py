@@ -47,8 +47,8 @@ def test_parameters_need_bounds_inside_the_model_range(write_spec):
     path = write_spec(ROWS, {"hte formation rate": {"start": 0.2},
                              "hte exit rate": {"bounds": [-0.5, 0.5]}})
     assert problems(path) == [
-        "spec.yaml:5: parameters.hte formation rate | needs bounds: [lower, upper] with lower "
-        "< upper.",
+        "spec.yaml:5: parameters.hte formation rate.bounds | missing. Add it: [lower, upper], "
+        "two numbers.",
         "spec.yaml:7: parameters.hte exit rate | bounds [-0.5, 0.5] reach outside the model's "
         "range [0, 1]. Narrow them.",
     ]
@@ -60,14 +60,12 @@ def test_no_data_in_the_window(write_spec):
                               "Widen time: or add data."]
 
 
-def test_unknown_keys_and_method(write_spec):
+def test_unknown_keys_and_method_all_at_once(write_spec):
     path = write_spec(ROWS, GOOD, method={"name": "newton", "seed": 1.5}, wieghts={})
     assert problems(path) == [
+        "spec.yaml:10: method.name | must be one of least_squares, differential_evolution; got "
+        "'newton'.",
+        "spec.yaml:11: method.seed | must be a seed from 0 to 4,294,967,295; got 1.5.",
         "spec.yaml:12: wieghts | unknown key. Allowed: name, description, scenario, data, time, "
         "initial, parameters, weights, method, checks. Did you mean 'weights'?",
-    ]
-    path = write_spec(ROWS, GOOD, method={"name": "newton", "seed": 1.5})
-    assert problems(path) == [
-        "spec.yaml:10: method.name | must be one of least_squares, differential_evolution.",
-        "spec.yaml:11: method.seed | must be a whole number >= 0.",
     ]
