@@ -38,6 +38,7 @@ def attempt(files: dict, *args, data=None):
 
 
 def scenario_cases():
+    """A shipped scenario with a wrongly typed value or unknown key, or a broken time span."""
     shipped = st.sampled_from(sorted(SHIPPED))
     typed = shipped.flatmap(lambda n: st.tuples(st.just(n), m.mutated(SHIPPED[n])))
     ruled = shipped.flatmap(lambda n: st.tuples(st.just(n), m.semantic(SHIPPED[n], "time")

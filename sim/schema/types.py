@@ -84,8 +84,8 @@ Name = Annotated[str, Field(strict=True, description="a short name of letters, d
 class Texts(Strict):
     """A text in each language."""
 
-    zh: Text | None = None
-    en: Text | None = None
+    zh: Text = None  # type: ignore[assignment]
+    en: Text = None  # type: ignore[assignment]
 
 
 def _text(value):
