@@ -53,7 +53,7 @@ def kinds():
         "uncertainty": (st.one_of(m.mutated(base, ("uncertainty",)),
                                   m.semantic(base, "distribution").map(lambda d: (d, []))),
                         uncertainty),
-        "set": (st.lists(m.bad_sets(props.INFO), min_size=1, max_size=3), sets),
+        "set": (st.lists(m.bad_sets(props.info()), min_size=1, max_size=3), sets),
         "spec": (st.sampled_from(sorted(props.SPECS)).flatmap(lambda n: m.mutated(props.SPECS[n])),
                  spec),
         "model": (st.data(), model),
