@@ -11,7 +11,6 @@ Every problem found in a file is collected and reported at once, one line each, 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .scenario import MAX_SEED, Time
+from .scenario import Seed, Time
 from .types import Bilingual, FilePath, Name, NonNegative, Number, Strict, Text, Year, count
 
 METHODS = ("least_squares", "differential_evolution")
@@ -31,11 +31,15 @@ class FitParameter(Strict):
         return self
 
 
+Starts = count(1, 1000, "a number of starts")
+MaxRuns = count(1, 10_000_000, "a number of model runs")
+
+
 class Method(Strict):
     name: Literal[METHODS] = None  # type: ignore[valid-type]
-    starts: count(1, 1000, "a number of starts") = None  # type: ignore[valid-type]
-    seed: count(0, MAX_SEED, "a seed") = None  # type: ignore[valid-type]
-    max_runs: count(1, 10_000_000, "a number of model runs") = None  # type: ignore
+    starts: Starts = None  # type: ignore[assignment]
+    seed: Seed = None  # type: ignore[assignment]
+    max_runs: MaxRuns = None  # type: ignore[assignment]
 
 
 class CheckItem(Strict):

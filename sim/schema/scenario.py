@@ -16,30 +16,35 @@ MAX_SAMPLES = 100_000
 MAX_SEED = 2**32 - 1
 
 
+StepYears = number("a positive number of years", gt=0)
+SaveYears = number("a positive number of years, a whole multiple of step", gt=0)
+Tolerance = number("a number >= 0, in the target's own unit", ge=0)
+Members = count(1, MAX_SAMPLES, "a number of members")
+Seed = count(0, MAX_SEED, "a seed")
+
+
 class Time(Strict):
     """Simulation time in years; unset keys keep the model's control settings."""
 
     initial: Years = None
     final: Years = None
-    step: number("a positive number of years", gt=0) = None  # type: ignore[valid-type]
-    saveper: number("a positive number of years, a whole multiple of step",  # type: ignore
-                    gt=0) = None
+    step: StepYears = None  # type: ignore[assignment]
+    saveper: SaveYears = None  # type: ignore[assignment]
 
 
 class TargetOverride(Strict):
     """A target's tolerance (in its own unit) or its reading."""
 
-    tolerance: number("a number >= 0, in the target's own unit",  # type: ignore[valid-type]
-                      ge=0) = None
+    tolerance: Tolerance = None  # type: ignore[assignment]
     measure: MEASURES = None
 
 
 class Uncertainty(Strict):
     """Distributions for `sim uncertainty` and `sim sensitivity`."""
 
-    samples: count(1, MAX_SAMPLES, "a number of members") = None  # type: ignore[valid-type]
+    samples: Members = None  # type: ignore[assignment]
     sampling: Literal[SAMPLINGS] = None  # type: ignore[valid-type]
-    seed: count(0, MAX_SEED, "a seed") = None
+    seed: Seed = None  # type: ignore[assignment]
     parameters: dict[str, Distribution] = Field(
         default_factory=dict, description="a mapping of parameter names to distributions")
 
