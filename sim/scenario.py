@@ -177,6 +177,11 @@ def load(path: str | Path, sets=()) -> Scenario:
             merged["targets"][tid] = ({**old, **spec}, disp, line)
     own = chain[-1][1]
     display = display_path(chain[-1][0])
+    for file, part in chain:
+        if "actuals" in part and not part["actuals"].is_file():
+            problems.append(Problem(display_path(file), "actuals", f"file not found: "
+                                    f"{part['actuals']}. Give a path relative to the scenario "
+                                    "file.", part["_lines"].get("actuals")))
     where = model_where or (display, None)
     if not model_path.is_file():
         raise InputError(problems + [Problem(where[0], "model", f"model file not found: "

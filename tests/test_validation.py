@@ -118,9 +118,26 @@ def test_actuals_and_as_of_are_inherited_and_not_set_by_set(tmp_path):
     (tmp_path / "base.yaml").write_text(f"extends: {BASE}\nactuals: data/a.csv\nas_of: 2022\n",
                                         encoding="utf-8")
     (tmp_path / "child.yaml").write_text("extends: base.yaml\n", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.csv").write_text("year,indicator,value\n", encoding="utf-8")
     s = scenario.load(tmp_path / "child.yaml", ["sei real growth=0.1"])
     assert (s.actuals, s.as_of) == (tmp_path / "data" / "a.csv", 2022)
     assert scenario.load(BASE).actuals is None and scenario.load(BASE).as_of is None
+
+
+def test_a_missing_actuals_file_is_named(cli, tmp_path):
+    (tmp_path / "s.yaml").write_text(f"extends: {BASE}\nactuals: gone.csv\n", encoding="utf-8")
+    fails(cli("run", "s.yaml", "--out", "out"), tmp_path / "out",
+          f"s.yaml:2: actuals | file not found: {tmp_path / 'gone.csv'}. Give a path relative "
+          "to the scenario file.")
+
+
+@pytest.mark.parametrize("option, message", [
+    (("--samples", "1000001"), "--samples: 1000001 | too many members: use at most 100,000."),
+    (("--seed", "-1"), "--seed: -1 | must be a whole number from 0 to 4,294,967,295."),
+])
+def test_uncertainty_options_are_bounded(cli, tmp_path, option, message):
+    fails(cli("uncertainty", BASE, *option, "--out", "out"), tmp_path / "out", message)
 
 
 SPEC = ("scenario: {base}\ndata: {data}\ntime: {{initial: 2015, final: 2020}}\nparameters:\n"
