@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from .types import Number, Positive, Strict
 
 SPREAD = 1e-9  # a spread below this fraction of the distribution's scale cannot be drawn from
+NARROW = 1e-6  # truncation bounds closer than this many sd (sigma) cannot be drawn between
 
 
 def _fail(message: str):
@@ -67,6 +68,9 @@ class Normal(Strict):
         if self.sd <= SPREAD * max(abs(self.mean), abs(lo) if self.lower is not None else 0,
                                    abs(hi) if self.upper is not None else 0, 1e-300):
             _fail("sd is too small to draw from. Widen it, or set a constant.")
+        if (hi - lo) / self.sd < NARROW:
+            _fail("lower and upper are too close together for this sd. Widen them, or set a "
+                  "constant.")
         if (lo - self.mean) / self.sd > 30 or (self.mean - hi) / self.sd > 30:
             _fail("lower..upper lies more than 30 sd from the mean, where nothing can be "
                   "drawn. Move the mean or the bounds.")
@@ -92,6 +96,9 @@ class Lognormal(Strict):
             _fail("sigma must lie from 1e-9 to 10 to draw from. Change it.")
         z_lo = (math.log(lo) - math.log(self.median)) / self.sigma if lo > 0 else -math.inf
         z_hi = (math.log(hi) - math.log(self.median)) / self.sigma
+        if z_hi - z_lo < NARROW:
+            _fail("lower and upper are too close together for this sigma. Widen them, or set "
+                  "a constant.")
         if z_lo > 30 or z_hi < -30:
             _fail("lower..upper lies more than 30 sigma from the median, where nothing can be "
                   "drawn. Move the median or the bounds.")
