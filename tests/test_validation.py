@@ -156,6 +156,12 @@ SPEC_CASES = [
                       "2022; got 'abc'.",
                       "spec.yaml:8: checks[0].plan | must be a number; got 'n/a'. Write a "
                       "number, e.g. 0.05."]),
+    ("checks:\n  - {label: a, indicator: services va real, measure: cagr, from: x, to: 2020, "
+     "plan: 1}\n  - {label: b, indicator: nonsense, measure: level, from: 2020, to: 2020, "
+     "plan: 1}\n", ["spec.yaml:8: checks[0].from | must be a year, a whole number such as "
+                    "2022; got 'x'.",
+                    "spec.yaml:9: checks[1].indicator | unknown series 'nonsense'. Use a plan "
+                    "indicator id or a model variable name."]),
     ("method: {name: differential_evolution, max_runs: 20}\n", [
         "spec.yaml:7: method.max_runs | differential evolution's first population and one "
         "Jacobian take 33 runs for 2 parameters; raise max_runs to at least that."]),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
 from .. import indicators as ind
 from .. import model as model_mod
@@ -185,7 +186,7 @@ def load(path: str | Path) -> Spec:
             weights[name] = value
     checks = _checks(checked, data, known, shown, problems)
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: (p.file != shown, p.line or 0)))
     observed = load_data((path.parent / checked.data).resolve(), known,
                          (scenario.time["initial"], scenario.time["final"]))
     return Spec(name=checked.name or path.stem, path=path, scenario=scenario,
@@ -223,14 +224,21 @@ def _parameters(checked, data, info, shown, problems) -> list[FitParameter]:
 
 
 def _checks(checked, data, known, shown, problems) -> list[Check]:
+    """The checks whose indicator is a known series. Items are read again one by one from
+    the file (those with schema errors are already reported), so that each problem names the
+    item's own index and line."""
     out = []
-    raw = data.get("checks")
-    for i, item in enumerate(checked.checks or []):
+    raw = data.get("checks") if checked.checks is not None else None
+    for i, item in enumerate(raw or []):
+        try:
+            item = schema_cal.CheckItem.model_validate(item)
+        except ValidationError:
+            continue
         if item.indicator not in known:
-            line = raw.lc.item(i)[0] + 1 if hasattr(raw, "lc") else None
             problems.append(Problem(shown, f"checks[{i}].indicator", f"unknown series "
                                     f"{item.indicator!r}.{suggest(item.indicator, known)} Use a "
-                                    "plan indicator id or a model variable name.", line))
+                                    "plan indicator id or a model variable name.",
+                                    raw.lc.item(i)[0] + 1))
             continue
         out.append(Check(item.label, item.indicator, item.measure, item.from_, item.to,
                          item.plan))

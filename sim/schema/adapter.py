@@ -36,13 +36,21 @@ def check(schema: type[BaseModel], data, file: str, problems: list[Problem]):
     pruned = _plain(data)
     for _ in range(100):
         paths = {_data_path(pruned, e["loc"])[0] for e in errors}
-        if () in paths or not all(_remove(pruned, p) for p in paths):
+        # deepest first, and the last items of a list before the first, so that no removal
+        # shifts the place of another
+        order = sorted(paths, key=lambda p: (len(p), p[-1] if p and _is_index(p[-1]) else -1),
+                       reverse=True)
+        if () in paths or not all(_remove(pruned, p) for p in order):
             return None
         try:
             return schema.model_validate(pruned)
         except ValidationError as exc:
             errors = exc.errors()
     return None
+
+
+def _is_index(part) -> bool:
+    return isinstance(part, int) and not isinstance(part, bool)
 
 
 def _plain(data):
