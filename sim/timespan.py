@@ -35,6 +35,9 @@ def problems(time: dict) -> list[tuple[str, str]]:
                     f"{final:g}; at most {MAX_STEPS:,} are allowed. Use a larger step."))
     elif saveper < step or not _is_multiple(saveper, step):
         out.append(("time.saveper", "must be a whole multiple of time.step."))
+    elif final > initial and saveper > final - initial:
+        out.append(("time.saveper", f"{saveper:g} is longer than the run ({final - initial:g} "
+                    "years), so nothing after the start would be saved. Make it shorter."))
     return out
 
 

@@ -146,7 +146,7 @@ def semantic(draw, data: dict, kind: str):
     data = copy.deepcopy(data)
     if kind == "time":
         data.setdefault("time", {})
-        choice = draw(st.sampled_from(["final", "step", "order", "saveper"]))
+        choice = draw(st.sampled_from(["final", "step", "order", "saveper", "long"]))
         if choice == "final":
             data["time"]["final"] = draw(st.one_of(st.floats(10_000, 1e300),
                                                    st.integers(2321, 9999)))
@@ -154,6 +154,8 @@ def semantic(draw, data: dict, kind: str):
             data["time"]["step"] = draw(st.floats(1e-300, 4e-5))
         elif choice == "order":
             data["time"]["final"] = draw(st.floats(1900, 2020))
+        elif choice == "long":
+            data["time"]["saveper"] = draw(st.integers(301, 10**6)) * 1.0
         else:
             data["time"]["saveper"] = draw(st.floats(0.01, 0.99).filter(
                 lambda f: abs(f / 0.25 - round(f / 0.25)) > 1e-6))

@@ -92,6 +92,8 @@ SCENARIO_CASES = [
     ("time: {step: 0.0000001}\n", "s.yaml:2: time.step | 5e+07 steps from 2020 to 2025; at "
      "most 100,000 are allowed. Use a larger step."),
     ("title: {zh: , en: x}\n", "s.yaml:2: title.zh | must be text; got nothing (null)."),
+    ("time: {saveper: 1e300}\n", "s.yaml:2: time.saveper | 1e+300 is longer than the run (5 "
+     "years), so nothing after the start would be saved. Make it shorter."),
     ("as_of: twenty\n", "s.yaml:2: as_of | must be a year, a whole number such as 2022; got "
      "'twenty'."),
 ]
