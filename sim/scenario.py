@@ -4,8 +4,9 @@ Order of precedence, lowest first:
 
     model defaults < extended scenario < scenario < --set
 
-Every problem found in a file is collected and reported at once, one line each, as
-`file:line: key | problem. how to fix`.
+Each file is checked on its own against the schema (sim/schema/scenario.py), then the merged
+values against the model (names, declared ranges, the time span). Every problem found is
+collected and reported at once, one line each, as `file:line: key | problem. how to fix`.
 """
 
 from __future__ import annotations
