@@ -169,7 +169,7 @@ def _walk(schema, loc):
         elif get_origin(tp) in (list, tuple):
             tp, desc = get_args(tp)[0], None
         elif get_origin(tp) is Union:
-            tp = next((m for m in get_args(tp) if _tag(m) == part), None)
+            tp = next((m for m in get_args(tp) if part in _tags(m)), None)
             if tp is None:
                 return None, None
         else:
@@ -178,10 +178,15 @@ def _walk(schema, loc):
     return tp, inner or desc
 
 
-def _tag(member):
+def _tags(member, field: str | None = None) -> list:
+    """The values that select `member` of a tagged union (its one-value Literal fields)."""
     member, _ = _unwrap(member)
-    field = getattr(member, "model_fields", {}).get("distribution")
-    return get_args(field.annotation)[0] if field is not None else None
+    out = []
+    for name, info in getattr(member, "model_fields", {}).items():
+        args = get_args(info.annotation)
+        if get_origin(info.annotation) is Literal and len(args) == 1 and field in (None, name):
+            out.append(args[0])
+    return out
 
 
 def _shown(value) -> str:
@@ -220,16 +225,16 @@ def _problem(schema, data, file: str, error: dict) -> Problem:
         choices = [str(c) for c in get_args(tp)] if get_origin(tp) is Literal else []
         return Problem(file, key, f"must be one of {', '.join(choices)}; got {_shown(value)}."
                                   f"{suggest(str(value), choices)}", line)
-    if kind == "union_tag_invalid":
-        tags = [t.strip().strip("'") for t in error["ctx"]["expected_tags"].split(",")]
-        tag = value.get("distribution")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        field = error["ctx"]["discriminator"].strip("'")
+        tags = [str(t) for m in get_args(tp) for t in _tags(m, field)] \
+            if get_origin(tp) is Union else []
+        if kind == "union_tag_not_found":
+            return Problem(file, key, f"needs {field}: one of {', '.join(tags)}.", line)
+        tag = value.get(field)
         near = suggest(tag, tags) if isinstance(tag, str) else ""
-        return Problem(file, _join(key, "distribution"), f"unknown distribution {_shown(tag)}."
-                                                         f" Use one of {', '.join(tags)}.{near}",
-                       line)
-    if kind == "union_tag_not_found":
-        tags = [_tag(m) for m in get_args(tp)] if get_origin(tp) is Union else []
-        return Problem(file, key, f"needs distribution: one of {', '.join(tags)}.", line)
+        return Problem(file, _join(key, field), f"unknown {field} {_shown(tag)}. Use one of "
+                                                f"{', '.join(tags)}.{near}", line)
     if desc:
         return Problem(file, key, f"must be {desc}; got {_shown(value)}.", line)
     if kind in NUMBER_ERRORS:

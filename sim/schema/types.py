@@ -21,7 +21,7 @@ NAME_RE = re.compile(r"^[\w.-]+$")
 class Strict(BaseModel):
     """A mapping of known keys only; every value strictly typed."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 def rule(check, message: str) -> AfterValidator:
