@@ -17,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from .errors import Problem
 
 MAX_DEPTH = 20  # input files need a handful of levels; deeper nesting is a mistake
+MAX_NODES = 100_000  # values in a file, aliases expanded; the shipped files hold a few hundred
 
 
 def line_of(mapping, key) -> int | None:
@@ -69,10 +70,9 @@ def read_yaml(path: Path, display: str, problems: list[Problem]):
                                              "Save it as UTF-8 text."))
         return None
     try:
-        too_deep = _too_deep(yaml, text)
-        if too_deep:
-            problems.append(Problem(display, "", f"nested more than {MAX_DEPTH} levels deep. "
-                                                 "Flatten the structure.", too_deep))
+        shape = _shape_problem(yaml, text)
+        if shape:
+            problems.append(Problem(display, "", shape[1], shape[0]))
             return None
         data = yaml.load(text)
     except DuplicateKeyError as exc:
@@ -101,18 +101,35 @@ def read_yaml(path: Path, display: str, problems: list[Problem]):
     return data
 
 
-def _too_deep(yaml, text: str) -> int | None:
-    """The line where `text` nests deeper than MAX_DEPTH (checked on the event stream, which
-    needs no recursion), or None."""
-    depth = 0
+def _shape_problem(yaml, text: str) -> tuple[int, str] | None:
+    """(line, message) when `text` nests deeper than MAX_DEPTH or holds more than MAX_NODES
+    values once its aliases are expanded (a few lines of anchors can stand for billions);
+    read from the event stream, which needs neither recursion nor expansion."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[0, None]]  # [values so far, anchor] of each open collection
     for event in yaml.parse(text):
         name = type(event).__name__
+        line = event.start_mark.line + 1
         if name in ("MappingStartEvent", "SequenceStartEvent"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return event.start_mark.line + 1
-        elif name in ("MappingEndEvent", "SequenceEndEvent"):
-            depth -= 1
+            stack.append([0, event.anchor])
+            if len(stack) - 1 > MAX_DEPTH:
+                return line, f"nested more than {MAX_DEPTH} levels deep. Flatten the structure."
+            continue
+        if name in ("MappingEndEvent", "SequenceEndEvent"):
+            size, anchor = stack.pop()
+            size += 1
+        elif name == "ScalarEvent":
+            size, anchor = 1, event.anchor
+        elif name == "AliasEvent":
+            size, anchor = sizes.get(event.anchor, 1), None
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        stack[-1][0] += size
+        if stack[-1][0] > MAX_NODES:
+            return line, (f"more than {MAX_NODES:,} values once its aliases (*name) are "
+                          "expanded. Write the values out, or use fewer aliases.")
     return None
 
 

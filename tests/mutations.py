@@ -24,8 +24,10 @@ MODEL = REPO / "models" / "qingdao_fyp.mdl"
 RAW = "RAW{}RAW"  # a placeholder replaced by YAML text that safe_dump cannot write
 LINE = re.compile(r"(Error: )?(?P<file>[^|]+?)(:\d+)?: (?:(?P<key>[^|]+) \| )?(?P<msg>\S.*)")
 
+ALIAS_BOMB = "[" + ", ".join(["&a0 [" + ", ".join(["1"] * 10) + "]"] + [
+    f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 7)]) + "]"
 RAW_NUMBERS = [".nan", ".inf", "-.inf", "9" * 400, "!custom 1", "[" * 300 + "]" * 300,
-               "{a: " * 30 + "1" + "}" * 30]
+               "{a: " * 30 + "1" + "}" * 30, ALIAS_BOMB]
 RAW_COUNTS = ["1_000", "0x20", "012", "0o17", "0b101"]
 BILINGUAL = ("title", "description")
 COUNT_KEYS = ("samples", "seed", "starts", "max_runs", "from", "to")

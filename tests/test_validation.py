@@ -14,6 +14,7 @@ from sim import schema
 from sim.cli import main
 
 from .conftest import REPO, SCENARIOS
+from .mutations import ALIAS_BOMB
 
 BASE = SCENARIOS / "baseline.yaml"
 DATA = REPO / "calibration" / "data" / "history_2016_2020.csv"
@@ -85,6 +86,9 @@ SCENARIO_CASES = [
      "growth | must be a number; got a 400-digit number. Write a number, e.g. 0.05."),
     ("constants:\n  sei real growth: " + "[" * 300 + "]" * 300 + "\n", "s.yaml:3: nested more "
      "than 20 levels deep. Flatten the structure."),
+    ("constants:\n  sei real growth: " + ALIAS_BOMB + "\n", "s.yaml:3: more than 100,000 "
+     "values once its aliases (*name) are expanded. Write the values out, or use fewer "
+     "aliases."),
     ("time: {final: 1000000000}\n", "s.yaml:2: time.final | must be a number of years from "
      "-9999 to 9999; got 1000000000."),
     ("time: {final: 2400}\n", "s.yaml:2: time.final | a run of 380 years; at most 300 are "
