@@ -27,7 +27,8 @@ LINE = re.compile(r"(Error: )?(?P<file>[^|]+?)(:\d+)?: (?:(?P<key>[^|]+) \| )?(?
 ALIAS_BOMB = "[" + ", ".join(["&a0 [" + ", ".join(["1"] * 10) + "]"] + [
     f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 7)]) + "]"
 RAW_NUMBERS = [".nan", ".inf", "-.inf", "9" * 400, "!custom 1", "[" * 300 + "]" * 300,
-               "{a: " * 30 + "1" + "}" * 30, ALIAS_BOMB]
+               "{a: " * 30 + "1" + "}" * 30, ALIAS_BOMB, "!!binary aGVsbG8=", "!!set {a, b}",
+               "2022-01-01", "2022-01-01T10:00:00Z", "!!str 1"]
 RAW_COUNTS = ["1_000", "0x20", "012", "0o17", "0b101"]
 BILINGUAL = ("title", "description")
 COUNT_KEYS = ("samples", "seed", "starts", "max_runs", "from", "to")

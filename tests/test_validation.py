@@ -89,6 +89,10 @@ SCENARIO_CASES = [
     ("constants:\n  sei real growth: " + ALIAS_BOMB + "\n", "s.yaml:3: more than 100,000 "
      "values once its aliases (*name) are expanded. Write the values out, or use fewer "
      "aliases."),
+    ("constants:\n  sei real growth: 2022-01-01\n  hte exit rate: !!set {a}\n", "s.yaml:3: "
+     "constants.sei real growth | must be a number; got a date. Write a number, e.g. 0.05.\n"
+     "s.yaml:4: constants.hte exit rate | must be a number; got a set. Write a number, e.g. "
+     "0.05."),
     ("time: {final: 1000000000}\n", "s.yaml:2: time.final | must be a number of years from "
      "-9999 to 9999; got 1000000000."),
     ("time: {final: 2400}\n", "s.yaml:2: time.final | a run of 380 years; at most 300 are "
@@ -106,7 +110,7 @@ SCENARIO_CASES = [
 @pytest.mark.parametrize("text, message", SCENARIO_CASES)
 def test_bad_scenarios_fail_cleanly_before_anything_runs(cli, tmp_path, text, message):
     (tmp_path / "s.yaml").write_text(f"extends: {BASE}\n{text}", encoding="utf-8")
-    fails(cli("run", "s.yaml", "--out", "out"), tmp_path / "out", message)
+    fails(cli("run", "s.yaml", "--out", "out"), tmp_path / "out", *message.split("\n"))
 
 
 def test_a_zero_seed_is_saved_with_the_run(cli, tmp_path):

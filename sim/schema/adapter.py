@@ -9,7 +9,9 @@ the model that follow still see every good entry.
 
 from __future__ import annotations
 
+import datetime
 import typing
+from collections.abc import Set as AbstractSet
 from typing import Annotated, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -197,6 +199,16 @@ def _shown(value) -> str:
     if isinstance(value, (dict, list)):
         kind = "mapping" if isinstance(value, dict) else "list"
         return f"a {kind}" if value else f"an empty {kind}"
+    if not isinstance(value, (str, int, float)):
+        tag = getattr(getattr(value, "tag", None), "value", None)
+        if tag:
+            return f"a value tagged {tag}"
+        if isinstance(value, (bytes, bytearray)):
+            return "binary data"
+        if isinstance(value, AbstractSet):
+            return "a set"
+        return "a date" if isinstance(value, (datetime.date, datetime.datetime)) else \
+            f"a {type(value).__name__}"
     text = repr(value.strip() if isinstance(value, str) else value)
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 4] + "...'"
 
