@@ -6,7 +6,6 @@ Shared by scenario files and calibration specs, so both report problems the same
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from pathlib import Path
 
@@ -34,11 +33,6 @@ def suggest(word: str, choices) -> str:
         return ""
     original = {c.lower(): c for c in choices}[match[0]]
     return f" Did you mean '{original}'?"
-
-
-def is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
-        float(value))
 
 
 def number_hint(value) -> str:
