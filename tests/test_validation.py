@@ -206,3 +206,22 @@ def test_differential_evolution_at_its_smallest_budget_keeps_a_best_point(tmp_pa
     assert not cal.converged and cal.runs >= 33
     assert all(p.lower <= v <= p.upper for p, v in zip(spec.parameters,
                                                        cal.parameters["estimate"]))
+
+
+@pytest.mark.parametrize("time, expected", [
+    ({"initial": 2020, "final": 2025, "step": 0.25, "saveper": 1}, []),
+    ({"initial": 0, "final": 2, "step": 0.5, "saveper": 0.5}, []),  # time need not be a year
+    ({"initial": 2020, "final": 2019, "step": 1, "saveper": 1},
+     [("time.final", "must be after time.initial.")]),
+    ({"initial": 2020, "final": 2025, "step": 1e-7, "saveper": 1},
+     [("time.step", "5e+07 steps from 2020 to 2025; at most 100,000 are allowed. Use a larger "
+                    "step.")]),
+    ({"initial": 2020, "final": 2025, "step": 0.25, "saveper": 0.3},
+     [("time.saveper", "must be a whole multiple of time.step.")]),
+    ({"initial": 1e9, "final": 2025, "step": 1, "saveper": 1},
+     [("time.initial", "1e+09 is not a year; give one from -9999 to 9999, such as 2025.")]),
+])
+def test_time_spans(time, expected):
+    from sim import timespan
+
+    assert timespan.problems(time) == expected
