@@ -54,8 +54,10 @@ def kinds():
                                   m.semantic(base, "distribution").map(lambda d: (d, []))),
                         uncertainty),
         "set": (st.lists(m.bad_sets(props.info()), min_size=1, max_size=3), sets),
-        "spec": (st.sampled_from(sorted(props.SPECS)).flatmap(lambda n: m.mutated(props.SPECS[n])),
-                 spec),
+        "spec": (st.sampled_from(sorted(props.SPECS)).flatmap(
+            lambda n: st.one_of(m.mutated(props.SPECS[n]),
+                                m.semantic(props.SPECS[n], "calibration").map(lambda d: (d, []))
+                                )), spec),
         "model": (st.data(), model),
     }
 

@@ -12,13 +12,13 @@ import base64
 import html
 import io
 import math
-from datetime import datetime, timezone
 
 import pandas as pd
 
 from . import plots
 from .charts.font import FONT_PATH
 from .charts.labels import UNIT_ZH
+from .outputs import report_date
 
 CSS = """
 @font-face { font-family: "SimCJK"; src: url(data:font/otf;base64,{font}) format("opentype"); }
@@ -90,7 +90,7 @@ def _font_face(text: str) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(FONT_PATH))
+    font = TTFont(str(FONT_PATH), recalcTimestamp=False)  # the same bytes on every run
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -212,8 +212,8 @@ def render(review, lang: str, versions: dict) -> str:
               _table(review.actuals, {"indicator": words["indicator"], "year": words["year"],
                                       "value": words["value"], "unit": words["unit"],
                                       "source": words["source"]}),
-              f"<h2>{_esc(words['run'])}</h2><p class='small'>{_esc(words['created'])}: "
-              f"{datetime.now(timezone.utc).isoformat(timespec='seconds')}<br>"
+              f"<h2>{_esc(words['run'])}</h2><p class='small'>" +
+              (f"{_esc(words['created'])}: {stamp}<br>" if (stamp := report_date()) else "") +
               f"{_esc(words['versions'])}: " +
               _esc(", ".join(f"{k} {v}" for k, v in versions.items())) + "<br>" +
               "<br>".join(_esc(f"{sim.scenario.name}: {sim.scenario.path}")

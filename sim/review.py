@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import indicators as ind
 from . import model as model_mod
-from . import outputs, runner
+from . import narrative, outputs, runner
 from . import targets as tgt
 from .calibration.spec import load_data
 from .errors import InputError, Problem
@@ -48,23 +48,8 @@ RULES = {
            "Behind: the growth still required is higher than the growth needed from 2020.",
            "No data since 2020: no actual after 2020 to judge by."],
 }
-LOOPS = {
-    "zh": ["R1 创新回路（正反馈）：R&D投入积累为创新能力，创新能力增速高于历史参考增速时，提高战略性新兴产业增速和"
-           "高新技术企业、科技型中小企业的认定率；战略性新兴产业扩大GDP，GDP又带动R&D投入。",
-           "B1 两业融合回路（负反馈）：工业（含战略性新兴产业）产出形成对生产性服务的需求；需求超过供给时，"
-           "物流、金融和其他生产性服务业加快增长，缺口随之收窄。",
-           "B2 劳动力结构回路（负反馈）：服务业产出形成劳动需求，劳动力由第一、二产业向服务业转移，"
-           "直至服务业就业满足需求；服务业劳动生产率增速低于产出增速，故服务业就业占比上升。"],
-    "en": ["R1 innovation (reinforcing): R&D spending accumulates into innovation capacity; when "
-           "capacity grows faster than it used to, SEI growth and the certification of high-tech "
-           "firms and technology SMEs rise; SEI output raises GDP, and GDP raises R&D spending.",
-           "B1 manufacturing-services integration (balancing): industry output, SEI included, "
-           "creates demand for producer services; when demand outruns supply, logistics, finance "
-           "and other producer services grow faster, which closes the gap.",
-           "B2 labour structure (balancing): services output creates demand for workers, who move "
-           "from industry and agriculture until services employment meets it; services "
-           "productivity grows more slowly than output, so the services share of jobs rises."],
-}
+# The plan model's feedback loops, for the report (the text lives beside the .mdl).
+LOOPS = narrative.by_language(model_mod.DEFAULT_MODEL)
 
 
 @dataclass
@@ -207,7 +192,8 @@ def write(review: Review, out: Path, lang: str = "zh") -> Path:
     assumptions = pd.concat([a.assign(scenario=name) for name, a in review.assumptions.items()],
                             ignore_index=True)
     sources = review.actuals[["indicator", "year", "value", "unit", "source"]]
-    with outputs.atomic_folder(dest) as tmp:
+    inputs = [p for s in review.sims for p in (*s.scenario.files, s.scenario.model)]
+    with outputs.atomic_folder(dest, inputs) as tmp:
         outputs.write_csv(summary, tmp / "summary.csv", index=False)
         outputs.write_csv(assumptions, tmp / "assumptions.csv", index=False)
         outputs.write_csv(sources, tmp / "sources.csv", index=False)

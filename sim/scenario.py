@@ -19,12 +19,14 @@ from . import distributions, modelcheck, schema, timespan
 from . import model as model_mod
 from . import targets as targets_mod
 from .errors import InputError, Problem
+from .names import check_output_name
 from .schema import types
 from .schema.scenario import ScenarioFile
 from .yamlfile import display_path, line_of, number_hint, read_yaml, suggest
 
 NAME_RE = types.NAME_RE
 DEFAULT_UNCERTAINTY = {"samples": 1000, "sampling": "latin_hypercube", "seed": 0}
+CONSTANTS = "constants"  # where problems with constants given by the caller are reported
 
 
 @dataclass
@@ -148,11 +150,31 @@ def parse_sets(sets: list[str] | tuple[str, ...]) -> tuple[dict, list[Problem]]:
     return values, problems
 
 
-def load(path: str | Path, sets=()) -> Scenario:
-    """Load, merge and validate a scenario file; raise InputError listing every problem."""
+def given_constants(constants) -> tuple[dict, list[Problem]]:
+    """Constants given to the library as {name: number}, with a problem for each value that
+    is not a finite number; problems name the argument, `constants`."""
+    values, problems = {}, []
+    for name, value in (constants or {}).items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            problems.append(Problem(CONSTANTS, str(name), f"must be a finite number; got "
+                                    f"{value!r}. {number_hint(value).capitalize()}."))
+            continue
+        values[str(name)] = float(value)
+    return values, problems
+
+
+def load(path: str | Path, sets=(), constants: dict | None = None) -> Scenario:
+    """Load, merge and validate a scenario file; raise InputError listing every problem.
+
+    `constants` ({name: value}, Vensim or Python names) win over every file."""
     path = Path(path).resolve() if Path(path).exists() else Path(path)
     problems: list[Problem] = []
     set_values, set_problems = parse_sets(sets)
+    given, given_problems = given_constants(constants)
+    origins = {**{name: CONSTANTS for name in given}, **{name: "--set" for name in set_values}}
+    set_values = {**given, **set_values}
+    set_problems = given_problems + set_problems
     chain = _chain(path, problems, [])
     if not chain:
         raise InputError(problems + set_problems)
@@ -197,8 +219,10 @@ def load(path: str | Path, sets=()) -> Scenario:
         name=own.get("name", chain[-1][0].stem), path=chain[-1][0],
         files=[f for f, _ in chain], model=model_path,
         title=own.get("title", {}), description=own.get("description", {}), **inherited)
+    if bad := check_output_name(scenario.name):
+        problems.append(Problem(display, "name", bad, own["_lines"].get("name")))
     problems.extend(set_problems)
-    _validate_against_model(scenario, merged, set_values, info, problems)
+    _validate_against_model(scenario, merged, set_values, info, problems, origins)
     for file, part in chain:
         if "uncertainty" in part:
             section, raw = part["uncertainty"]
@@ -261,7 +285,7 @@ def with_values(base: Scenario, file: str, time: dict | None = None,
     return scenario
 
 
-def _validate_against_model(scenario, merged, set_values, info, problems):
+def _validate_against_model(scenario, merged, set_values, info, problems, origins=None):
     time = dict(info.time)
     time.update({k: v for k, (v, _, _) in merged["time"].items()})
     where = display_path(scenario.path)
@@ -288,9 +312,10 @@ def _validate_against_model(scenario, merged, set_values, info, problems):
             modelcheck.in_range(p, value, file, key, line, problems)
         scenario.series[p.name] = dict(sorted(values.items()))
     for name, value in set_values.items():
-        p = modelcheck.parameter(info, name, "--set", name, None, problems)
+        origin = (origins or {}).get(name, "--set")
+        p = modelcheck.parameter(info, name, origin, name, None, problems)
         if p:
-            modelcheck.in_range(p, value, "--set", name, None, problems)
+            modelcheck.in_range(p, value, origin, name, None, problems)
             scenario.constants[p.name] = value
             scenario.series.pop(p.name, None)  # --set fixes the value for the whole run
     catalogue = targets_mod.catalogue_for(scenario.model)

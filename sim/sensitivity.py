@@ -21,7 +21,7 @@ from . import outputs, plots
 from . import scenario as scen
 from . import targets as tgt
 from .errors import InputError, Problem
-from .uncertainty import settings_for, target_values
+from .uncertainty import check_size, settings_for, target_values
 
 METHODS = ("sobol", "morris")
 MIN_BASE = {"sobol": 64, "morris": 10}
@@ -43,24 +43,30 @@ def _problem(names: list[str]) -> dict:
 
 
 def run(path, method: str = "sobol", samples: int | None = None, seed: int | None = None,
-        sets=(), progress=None) -> Sensitivity:
-    """Indices of every modelled 2025 target for every uncertain parameter."""
+        sets=(), progress=None, actuals=None, as_of=None) -> Sensitivity:
+    """Indices of every modelled 2025 target for every uncertain parameter (anchored on
+    actuals up to the as-of year when they are given). `path` is a scenario file or a loaded
+    Scenario."""
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import morris as morris_sample
     from SALib.sample import sobol as sobol_sample
 
-    scenario = scen.load(path, sets)
+    from .anchoring import configure
+
+    scenario = path if isinstance(path, scen.Scenario) else scen.load(path, sets)
+    scenario = configure(scenario, actuals, as_of)
     base = samples if samples is not None else DEFAULT_BASE[method]
     settings = settings_for(scenario, base, seed, None, minimum=MIN_BASE[method])
     if method == "sobol" and base & (base - 1):
-        raise InputError([Problem("--samples", str(base), "Sobol sampling needs a power of "
+        raise InputError([Problem("samples", str(base), "Sobol sampling needs a power of "
                                   "two (e.g. 512, 1024).")])
     params = settings["parameters"]
     names = list(params)
     if len(names) < 2:
         raise InputError([Problem(scen.display_path(scenario.path), "uncertainty.parameters",
                                   "list at least two uncertain parameters to compare.")])
+    check_size(scenario, base * (len(names) + (2 if method == "sobol" else 1)), base, True)
     problem = _problem(names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -124,7 +130,7 @@ def write(result: Sensitivity, out: Path, lang: str = "zh") -> Path:
     """indices.csv, ranking.csv, a bar chart per target and manifest.json."""
     dest = Path(out)
     info = model_mod.info(result.scenario.model)
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest, [*result.scenario.files, result.scenario.model]) as tmp:
         outputs.write_csv(result.indices, tmp / "indices.csv", index=False)
         outputs.write_csv(result.ranking, tmp / "ranking.csv", index=False)
         outputs.write_manifest({

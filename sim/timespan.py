@@ -8,9 +8,10 @@ so that a model that counts time from 0 still runs.
 
 from __future__ import annotations
 
+from .budget import MAX_STEPS
+
 LIMIT = 9999  # times and years lie in [-LIMIT, LIMIT]
 MAX_SPAN = 300
-MAX_STEPS = 100_000
 
 
 def problems(time: dict) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import Problem
+from .inputfile import YAML_LIMIT, Unreadable, read_text
 
 MAX_DEPTH = 20  # input files need a handful of levels; deeper nesting is a mistake
 MAX_NODES = 100_000  # values in a file, aliases expanded; the shipped files hold a few hundred
@@ -55,9 +56,12 @@ def read_yaml(path: Path, display: str, problems: list[Problem]):
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, YAML_LIMIT)
     except FileNotFoundError:
         problems.append(Problem(display, "", "file not found. Check the path."))
+        return None
+    except Unreadable as exc:
+        problems.append(Problem(display, "", str(exc)))
         return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(display, "", f"cannot read the file ({exc}). "

@@ -31,7 +31,7 @@ RAW_NUMBERS = [".nan", ".inf", "-.inf", "9" * 400, "!custom 1", "[" * 300 + "]" 
                "2022-01-01", "2022-01-01T10:00:00Z", "!!str 1"]
 RAW_COUNTS = ["1_000", "0x20", "012", "0o17", "0b101"]
 BILINGUAL = ("title", "description")
-COUNT_KEYS = ("samples", "seed", "starts", "max_runs", "from", "to")
+COUNT_KEYS = ("samples", "seed", "starts", "max_runs", "walkers", "steps", "burn", "from", "to")
 
 
 def load(path: Path) -> dict:
@@ -145,8 +145,11 @@ def mutated(draw, data: dict, under: tuple = ()):
 
 @st.composite
 def semantic(draw, data: dict, kind: str):
-    """Well-typed values that break a rule: a time span, a distribution, a range."""
+    """Well-typed values that break a rule: a time span, a distribution, a range, a
+    calibration's prior or sampler."""
     data = copy.deepcopy(data)
+    if kind == "calibration":
+        return _broken_calibration(draw, data)
     if kind == "time":
         data.setdefault("time", {})
         choice = draw(st.sampled_from(["final", "step", "order", "saveper", "long"]))
@@ -176,6 +179,34 @@ def semantic(draw, data: dict, kind: str):
                                .filter(lambda w: len(w) != len(spec["values"]) or sum(w) == 0))
     else:
         spec["sigma"] = draw(st.sampled_from([0, -1, 1e-300, 1e3]))
+    return data
+
+
+def _broken_calibration(draw, data: dict) -> dict:
+    """A calibration spec with priors and the mcmc method that breaks one of their rules."""
+    params = data["parameters"]
+    name = draw(st.sampled_from(sorted(params)))
+    spec, method = params[name], data.setdefault("method", {})
+    lower, upper = spec["bounds"]
+    choice = draw(st.sampled_from(["walkers", "burn", "outside", "source", "historical",
+                                   "no prior", "shocks"]))
+    if choice == "walkers":
+        method["walkers"] = draw(st.integers(0, 3) | st.integers(2, 500).map(lambda n: 2 * n + 1))
+    elif choice == "burn":
+        method["burn"] = method.get("steps", 1500) + draw(st.integers(0, 100))
+    elif choice == "outside":
+        spec["prior"] = {**spec["prior"], "distribution": "normal",
+                         "mean": upper + draw(st.floats(0.001, 10)) * (upper - lower)}
+    elif choice == "source":
+        spec["prior"]["source"] = draw(st.sampled_from(["", "  ", "\t"]))
+    elif choice == "historical":
+        spec["historical"] = [upper, lower]
+    elif choice == "no prior":
+        del spec["prior"]
+        method["name"] = "mcmc"
+    else:
+        data["likelihood"] = "shocks"
+        method["name"] = draw(st.sampled_from(["least_squares", "differential_evolution"]))
     return data
 
 

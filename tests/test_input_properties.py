@@ -79,6 +79,12 @@ def test_no_mutated_calibration_spec_passes(content):
     attempt({"spec.yaml": content}, "calibrate", "spec.yaml")
 
 
+@QUICK
+@given(st.sampled_from(sorted(SPECS)).flatmap(lambda n: m.semantic(SPECS[n], "calibration")))
+def test_no_calibration_spec_breaking_a_rule_passes(content):
+    attempt({"spec.yaml": (content, [])}, "calibrate", "spec.yaml")
+
+
 @settings(QUICK, max_examples=8)
 @given(st.data())
 def test_no_broken_model_passes(data):

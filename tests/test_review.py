@@ -25,14 +25,14 @@ def built():
 
 def test_status_and_required_growth_by_hand(built):
     s = built.summary.set_index("id")
-    hte = s.loc["high_tech_enterprises"]  # 5554 in 2021, 6500 by 2025 from 4396 in 2020
-    assert hte["required_growth"] == pytest.approx(((6500 / 5554) ** (1 / 4) - 1) * 100)
+    hte = s.loc["high_tech_enterprises"]  # 8683 in 2025 meets 6500; 4396 in 2020
+    assert pd.isna(hte["required_growth"])
     assert hte["growth_needed_from_2020"] == pytest.approx(((6500 / 4396) ** (1 / 5) - 1) * 100)
-    assert hte["status"] == "on_track"
-    tech = s.loc["tech_contract_turnover_growth"]  # 15% a year from 286.6; 320.1 in 2021
+    assert hte["status"] == "met"
+    tech = s.loc["tech_contract_turnover_growth"]  # 15% a year from 286.6; 709.58 in 2024
     level = 286.6 * 1.15 ** 5
-    assert tech["required_growth"] == pytest.approx(((level / 320.1) ** (1 / 4) - 1) * 100)
-    assert tech["status"] == "behind"
+    assert tech["required_growth"] == pytest.approx((level / 709.58 - 1) * 100)
+    assert tech["status"] == "on_track"
     port = s.loc["port_container_throughput"]  # 2100 in 2019, 2567 in 2022, 2580 by 2025
     assert port["required_growth"] == pytest.approx(((2580 / 2567) ** (1 / 3) - 1) * 100)
     assert port["growth_needed_from_2020"] == pytest.approx(((2580 / 2100) ** (1 / 6) - 1) * 100)
@@ -47,9 +47,9 @@ def test_already_met_when_the_latest_actual_meets_it(tmp_path):
     path = tmp_path / "a.csv"
     shutil.copyfile(ACTUALS, path)
     with open(path, "a", encoding="utf-8") as f:
-        f.write("2022,high_tech_enterprises,6600,count,test\n")
+        f.write("2024,finance_va,1250,100 million yuan,D,,test\n")
     built = review.build(path, [SCENARIOS / "baseline.yaml"])
-    assert built.summary.set_index("id").loc["high_tech_enterprises", "status"] == "met"
+    assert built.summary.set_index("id").loc["finance_va", "status"] == "met"
 
 
 def test_bad_actuals_rows_name_file_and_line(tmp_path, monkeypatch):

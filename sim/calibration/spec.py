@@ -8,6 +8,7 @@ method and a seed. Every problem is reported at once, as for scenario files.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +21,13 @@ from .. import model as model_mod
 from .. import modelcheck, schema
 from .. import scenario as scen
 from ..errors import InputError, Problem
+from ..inputfile import CSV_LIMIT, Unreadable, read_text
+from ..names import check_output_name
 from ..schema import calibration as schema_cal
 from ..schema import types
 from ..schema.calibration import SpecFile
 from ..yamlfile import display_path, line_of, read_yaml, suggest
+from . import priors as priors_mod
 
 DE_POPULATION = 15  # differential evolution's population per parameter
 
@@ -34,6 +38,11 @@ class FitParameter:
     lower: float
     upper: float
     start: float
+    prior: dict | None = None
+    source: str = ""
+    historical: tuple[float, float] | None = None
+    line: int | None = None
+    given: str = ""  # the name as the spec writes it
 
 
 @dataclass
@@ -63,6 +72,13 @@ class Spec:
     max_runs: int = 2000
     description: dict = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
+    walkers: int = 32
+    steps: int = 1500
+    burn: int = 500
+    noise: dict[str, float] = field(default_factory=dict)
+    skip_basis: tuple[str, ...] = ()
+    data_path: Path | None = None
+    likelihood: str = "residuals"
 
 
 def load_data(path: Path, known: set[str], window: tuple[float, float] | None = None,
@@ -73,12 +89,14 @@ def load_data(path: Path, known: set[str], window: tuple[float, float] | None = 
     """
     shown = display_path(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            header = reader.fieldnames or []
-            rows = list(reader)
+        reader = csv.DictReader(io.StringIO(read_text(path, CSV_LIMIT, "utf-8-sig"),
+                                            newline=""))
+        header = reader.fieldnames or []
+        rows = list(reader)
     except FileNotFoundError:
         raise InputError([Problem(shown, "", "data file not found. Check the path.")]) from None
+    except Unreadable as exc:
+        raise InputError([Problem(shown, "", str(exc))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(shown, "", f"cannot read the file ({exc}). Save it as "
                                              "UTF-8 CSV.")]) from None
@@ -118,11 +136,11 @@ def load_data(path: Path, known: set[str], window: tuple[float, float] | None = 
         seen[(year, name)] = number
         records.append({"year": year, "indicator": name, "value": value,
                         "unit": row.get("unit", ""), "source": row.get("source", ""),
-                        "line": number})
+                        "basis": (row.get("basis") or "").strip(), "line": number})
     if problems:
         raise InputError(problems)
     data = pd.DataFrame(records, columns=["year", "indicator", "value", "unit", "source",
-                                          "line"])
+                                          "basis", "line"])
     if window is None:
         if data.empty:
             raise InputError([Problem(shown, "", "no data rows. Add rows under the header.")])
@@ -166,7 +184,7 @@ def load(path: str | Path) -> Spec:
     info = model_mod.info(scenario.model)
     parameters = _parameters(checked, data, info, shown, problems)
     method = checked.method or schema_cal.Method()
-    method_name = method.name or "least_squares"
+    method_name = _method_name(method, parameters, shown, problems)
     max_runs = method.max_runs or 2000
     if method_name == "differential_evolution" and parameters and \
             max_runs < min_runs(len(parameters)):
@@ -175,30 +193,108 @@ def load(path: str | Path) -> Spec:
                                 f"population and one Jacobian take {min_runs(len(parameters))} "
                                 f"runs for {len(parameters)} parameters; raise max_runs to at "
                                 "least that.", line_of(raw, "max_runs") or line_of(data, "method")))
-    catalogue = ind.catalogue_for(scenario.model)
-    known = set(info.variables) | (set(catalogue["id"]) if catalogue is not None else set())
-    weights = {}
-    for name, value in (checked.weights or {}).items():
-        if name not in known:
-            problems.append(Problem(shown, f"weights.{name}", f"unknown series."
-                                    f"{suggest(name, known)}", line_of(data.get("weights"), name)))
-        else:
-            weights[name] = value
+    sampler = _sampler(method, data.get("method"), shown, problems)
+    known = known_series(scenario)
+    weights = _per_series(checked.weights, "weights", data, known, shown, problems)
+    noise = _per_series(checked.noise, "noise", data, known, shown, problems)
     checks = _checks(checked, data, known, shown, problems)
+    skip = tuple(checked.skip_basis or ())
+    likelihood = checked.likelihood or "residuals"
+    if likelihood == "shocks" and method_name != "mcmc":
+        problems.append(Problem(shown, "likelihood", "shocks needs method mcmc. Set method: "
+                                "{name: mcmc} or drop likelihood.", line_of(data, "likelihood")))
+    if checked.name is not None or "name" not in data:  # a bad name: reported by the schema
+        if bad := check_output_name(checked.name or path.stem):
+            problems.append(Problem(shown, "name", bad, line_of(data, "name")))
     if problems:
         raise InputError(sorted(problems, key=lambda p: (p.file != shown, p.line or 0)))
-    observed = load_data((path.parent / checked.data).resolve(), known,
-                         (scenario.time["initial"], scenario.time["final"]))
+    data_path = (path.parent / checked.data).resolve()
+    observed = observations(data_path, scenario, (scenario.time["initial"],
+                                                  scenario.time["final"]), skip,
+                            anchored=likelihood == "shocks")
     return Spec(name=checked.name or path.stem, path=path, scenario=scenario,
                 base_path=base_path, data=observed, parameters=parameters, weights=weights,
                 method=method_name, starts=method.starts or 4,
                 seed=method.seed if method.seed is not None else 0, max_runs=max_runs,
-                description=types.join_text(checked.description), checks=checks)
+                description=types.join_text(checked.description), checks=checks,
+                noise=noise, skip_basis=skip, data_path=data_path, likelihood=likelihood,
+                **sampler)
+
+
+def known_series(scenario) -> set[str]:
+    """Series the model computes: its variables and the indicator ids mapped to one."""
+    catalogue = ind.catalogue_for(scenario.model)
+    known = set(model_mod.info(scenario.model).variables)
+    if catalogue is None:
+        return known
+    return known | set(catalogue.loc[catalogue["variable"].astype(bool), "id"])
+
+
+def observations(path: Path, scenario, window, skip_basis=(), anchored=False) -> pd.DataFrame:
+    """The rows of a data file the model can be compared with: within `window`, not on a
+    skipped basis; rows of series the model only tracks (no model variable) are left out.
+
+    `anchored` data are actuals, read by the anchoring's own loader (sim/actuals.py: units,
+    plausible ranges, grades, bases checked), as a run anchored on the same file reads them."""
+    from .. import actuals
+    from .. import targets as tgt
+
+    modelled = known_series(scenario)
+    if anchored:
+        data = actuals.load(path, scenario.model)
+        data = data[(data["year"] > window[0]) & (data["year"] <= window[1])]
+    else:
+        known = set(modelled)
+        for catalogue in (ind.catalogue_for(scenario.model), tgt.catalogue_for(scenario.model)):
+            known |= set(catalogue["id"]) if catalogue is not None else set()
+        data = load_data(path, known, window)
+    keep = data["indicator"].isin(modelled) & ~data["basis"].isin(skip_basis)
+    if not keep.any():
+        raise InputError([Problem(display_path(path), "", "no modelled observations in the "
+                                  "time window. Widen time: or add data.")])
+    return data[keep].reset_index(drop=True)
 
 
 def min_runs(n_parameters: int) -> int:
     """Model runs differential evolution needs before it can stop with a best point."""
     return DE_POPULATION * n_parameters + n_parameters + 1
+
+
+def _method_name(method, parameters, shown, problems) -> str:
+    """mcmc when every parameter has a prior (or when asked, which then needs priors);
+    least squares otherwise."""
+    with_prior = all(p.prior is not None for p in parameters)
+    name = method.name or ("mcmc" if with_prior and parameters else "least_squares")
+    if name == "mcmc":
+        for p in parameters:
+            if p.prior is None:
+                problems.append(Problem(shown, f"parameters.{p.given}", "mcmc needs a prior. "
+                                        "Add prior: {distribution: ..., source: ...}.",
+                                        p.line))
+    return name
+
+
+def _sampler(method, raw, shown, problems) -> dict:
+    """walkers, steps and burn of the ensemble sampler (the schema checks each alone)."""
+    out = {k: getattr(method, k) for k in schema_cal.SAMPLER if getattr(method, k) is not None}
+    steps = out.get("steps", schema_cal.SAMPLER["steps"])
+    if out.get("burn", schema_cal.SAMPLER["burn"]) >= steps:
+        problems.append(Problem(shown, "method.burn", f"must be below steps ({steps}). Lower "
+                                "burn or raise steps.", line_of(raw, "burn")))
+    return out
+
+
+def _per_series(values, key, data, known, shown, problems) -> dict[str, float]:
+    """A schema-checked {series: number} mapping (weights:, noise:) with every name checked
+    against the series the model computes."""
+    out = {}
+    for name, value in (values or {}).items():
+        if name not in known:
+            problems.append(Problem(shown, f"{key}.{name}", f"unknown series."
+                                    f"{suggest(name, known)}", line_of(data.get(key), name)))
+        else:
+            out[name] = float(value)
+    return out
 
 
 def _parameters(checked, data, info, shown, problems) -> list[FitParameter]:
@@ -219,7 +315,10 @@ def _parameters(checked, data, info, shown, problems) -> list[FitParameter]:
             problems.append(Problem(shown, f"{key}.start", f"the model's value {start:g} lies "
                                     "outside the bounds; give start: within them.", line))
             continue
-        out.append(FitParameter(p.name, lower, upper, start))
+        prior, source = priors_mod.from_schema(spec.prior) if spec.prior else (None, "")
+        out.append(FitParameter(p.name, lower, upper, start, prior, source,
+                                tuple(spec.historical) if spec.historical else None, line,
+                                given=name))
     return out
 
 

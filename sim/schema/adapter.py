@@ -191,7 +191,7 @@ def _tags(member, field: str | None = None) -> list:
     return out
 
 
-def _shown(value) -> str:
+def shown(value) -> str:
     if isinstance(value, bool) or value is None:
         return {True: "true", False: "false", None: "nothing (null)"}[value]
     if isinstance(value, int) and len(str(value)) > 20:
@@ -218,6 +218,10 @@ def _problem(schema, data, file: str, error: dict) -> Problem:
     path, line, key = _data_path(data, loc)
     tp, desc = _walk(schema, loc)
     if kind in ("rule", "plain_int", "text"):
+        if inner := (error.get("ctx") or {}).get("key"):  # a rule about one entry of a mapping
+            deeper, inner_line, _ = _data_path(data, (*loc, inner))
+            return Problem(file, _join(key, inner), error["msg"],
+                           inner_line if len(deeper) > len(path) else line)
         return Problem(file, key, error["msg"], line)
     if kind in ("extra_forbidden", "invalid_key"):
         model, _ = _walk(schema, loc[:-1])
@@ -232,10 +236,10 @@ def _problem(schema, data, file: str, error: dict) -> Problem:
     if loc and loc[-1] == "[key]":
         hint = "" if desc or not path else f" Quote it: '{key_text(path[-1])}':"
         return Problem(file, key, f"must be {desc or 'a name in text'}; got "
-                                  f"{_shown(path[-1] if path else value)}.{hint}", line)
+                                  f"{shown(path[-1] if path else value)}.{hint}", line)
     if kind == "literal_error":
         choices = [str(c) for c in get_args(tp)] if get_origin(tp) is Literal else []
-        return Problem(file, key, f"must be one of {', '.join(choices)}; got {_shown(value)}."
+        return Problem(file, key, f"must be one of {', '.join(choices)}; got {shown(value)}."
                                   f"{suggest(str(value), choices)}", line)
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         field = error["ctx"]["discriminator"].strip("'")
@@ -245,18 +249,18 @@ def _problem(schema, data, file: str, error: dict) -> Problem:
             return Problem(file, key, f"needs {field}: one of {', '.join(tags)}.", line)
         tag = value.get(field)
         near = suggest(tag, tags) if isinstance(tag, str) else ""
-        return Problem(file, _join(key, field), f"unknown {field} {_shown(tag)}. Use one of "
+        return Problem(file, _join(key, field), f"unknown {field} {shown(tag)}. Use one of "
                                                 f"{', '.join(tags)}.{near}", line)
     if desc:
-        return Problem(file, key, f"must be {desc}; got {_shown(value)}.", line)
+        return Problem(file, key, f"must be {desc}; got {shown(value)}.", line)
     if kind in NUMBER_ERRORS:
         hint = number_hint(value) if isinstance(value, str) else "write a number, e.g. 0.05"
-        return Problem(file, key, f"must be a number; got {_shown(value)}. "
+        return Problem(file, key, f"must be a number; got {shown(value)}. "
                                   f"{hint[0].upper()}{hint[1:]}.", line)
     if kind in MAPPING_ERRORS:
-        return Problem(file, key, f"must be a mapping; got {_shown(value)}.", line)
+        return Problem(file, key, f"must be a mapping; got {shown(value)}.", line)
     if kind in ("string_type", "str_type"):
-        return Problem(file, key, f"must be text; got {_shown(value)}. Quote it.", line)
+        return Problem(file, key, f"must be text; got {shown(value)}. Quote it.", line)
     if kind == "list_type":
-        return Problem(file, key, f"must be a list, e.g. [1, 2]; got {_shown(value)}.", line)
-    return Problem(file, key, f"{error['msg'].rstrip('.')}; got {_shown(value)}.", line)
+        return Problem(file, key, f"must be a list, e.g. [1, 2]; got {shown(value)}.", line)
+    return Problem(file, key, f"{error['msg'].rstrip('.')}; got {shown(value)}.", line)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -123,6 +123,10 @@ class Choice(Strict):
 Distribution = Annotated[Union[Uniform, Normal, Triangular, Lognormal, Choice],
                          Field(discriminator="distribution")]
 KINDS = ("uniform", "normal", "triangular", "lognormal", "choice")
+# the parameters each distribution requires, in the order its text form names them
+FIELDS = {get_args(m.model_fields["distribution"].annotation)[0]:
+          tuple(n for n, f in m.model_fields.items() if f.is_required() and n != "distribution")
+          for m in (Uniform, Normal, Triangular, Lognormal, Choice)}
 
 
 def support(spec) -> tuple[float, float]:
