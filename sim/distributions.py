@@ -1,4 +1,5 @@
-"""Parameter distributions of a scenario's `uncertainty:` section, and sampling from them.
+"""Parameter distributions of a scenario's `uncertainty:` section (the same schema gives
+calibration priors, sim/calibration/priors.py), and sampling from them.
 
     uncertainty:
       samples: 1000                  # default number of members
