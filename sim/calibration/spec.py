@@ -184,7 +184,7 @@ def load(path: str | Path) -> Spec:
     info = model_mod.info(scenario.model)
     parameters = _parameters(checked, data, info, shown, problems)
     method = checked.method or schema_cal.Method()
-    method_name = _method_name(method, parameters, shown, problems)
+    method_name = _method_name(method, parameters, data.get("parameters"), shown, problems)
     max_runs = method.max_runs or 2000
     if method_name == "differential_evolution" and parameters and \
             max_runs < min_runs(len(parameters)):
@@ -260,14 +260,14 @@ def min_runs(n_parameters: int) -> int:
     return DE_POPULATION * n_parameters + n_parameters + 1
 
 
-def _method_name(method, parameters, shown, problems) -> str:
+def _method_name(method, parameters, raw, shown, problems) -> str:
     """mcmc when every parameter has a prior (or when asked, which then needs priors);
-    least squares otherwise."""
+    least squares otherwise. A prior written but refused is reported once, by the schema."""
     with_prior = all(p.prior is not None for p in parameters)
     name = method.name or ("mcmc" if with_prior and parameters else "least_squares")
     if name == "mcmc":
         for p in parameters:
-            if p.prior is None:
+            if p.prior is None and "prior" not in (raw.get(p.given) or {}):
                 problems.append(Problem(shown, f"parameters.{p.given}", "mcmc needs a prior. "
                                         "Add prior: {distribution: ..., source: ...}.",
                                         p.line))

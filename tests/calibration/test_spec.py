@@ -124,3 +124,13 @@ def test_mcmc_needs_a_prior_for_every_parameter(write_spec):
         "spec.yaml:20: method.walkers | must be an even number >= 4.",
         "spec.yaml:22: method.burn | must be below steps (10). Lower burn or raise steps.",
     ]
+
+
+def test_a_refused_prior_is_reported_once(write_spec):
+    path = write_spec(ROWS, {"hte formation rate": {"bounds": [0.0, 0.6], "prior": {
+        "distribution": "normal", "mean": 0.2, "sd": 0.05, "source": " "}}},
+                      method={"name": "mcmc"})
+    assert problems(path) == [
+        "spec.yaml:13: parameters.hte formation rate.prior.source | missing. Say where the "
+        "prior comes from (the plan, the 2016-2020 record, the literature).",
+    ]
