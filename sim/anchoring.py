@@ -192,7 +192,7 @@ class _Model:
             series[batch.key(name)] = step_function(self.scenario.series.get(name, {}),
                                                     default, fixed)
         time = {**self.scenario.time, "final": float(year), "saveper": 1.0}
-        out = batch.simulate(self.c, params, time, series)
+        out = batch.simulate(self.c, params, time, series, self.outputs)
         n = size * repeat
         return {k: np.broadcast_to(np.asarray(v, float).reshape(len(out["time"]), -1),
                                    (len(out["time"]), n)) for k, v in out.items() if k != "time"}

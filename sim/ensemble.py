@@ -57,25 +57,37 @@ def _pysd_member(args):
     return pysd_engine.run(member)
 
 
-def run(scenario: Scenario, draws: pd.DataFrame, progress=None) -> Ensemble:
-    """Every member of `draws` (one column per parameter, Vensim names) through the model."""
+def run(scenario: Scenario, draws: pd.DataFrame, progress=None,
+        outputs: list[str] | None = None) -> Ensemble:
+    """Every member of `draws` (one column per parameter, Vensim names) through the model;
+    `outputs` (Vensim names) limits the variables kept to those of them the model has, all
+    of them by default."""
     from . import model as model_mod
 
     info = model_mod.info(scenario.model)
     resolved = scenario.resolved_constants(info)
     n = len(draws)
     try:
-        c = batch.compiled(scenario.model)
-    except batch.Unsupported as exc:
+        return _with_batch(scenario, draws, progress, outputs, resolved)
+    except batch.Unsupported as exc:  # the model, or this run of it (a delay too short)
         notice = (f"{scenario.model.name} uses {exc}, which the batch engine does not "
                   f"support; its {n} members ran one by one with PySD.")
-        return _with_pysd(scenario, draws, progress, notice)
+        return _with_pysd(scenario, draws, progress, notice, outputs)
+
+
+def _with_batch(scenario, draws, progress, outputs, resolved) -> Ensemble:
+    n = len(draws)
+    c = batch.compiled(scenario.model)
     fixed = {batch.key(k): v for k, v in scenario.constants.items() if k not in draws}
     names = {batch.key(k): k for k in draws.columns}
+    wanted = c.outputs() if outputs is None else [
+        batch.key(k) for k in outputs if batch.key(k) in c.real_names]
+    times = batch.time_grid(scenario.time)[2]
+    values = {k: np.empty((len(times), n)) for k in wanted}
     anchored = _anchoring(scenario)
-    parts = []
     for start in range(0, n, CHUNK):
         chunk = draws.iloc[start:start + CHUNK]
+        stop = start + len(chunk)
         drawn = {real: chunk[real].to_numpy(float) for real in draws.columns}
         params = {**fixed, **{key: drawn[real] for key, real in names.items()}}
         solved = {}
@@ -86,19 +98,14 @@ def run(scenario: Scenario, draws: pd.DataFrame, progress=None) -> Ensemble:
             params.update({batch.key(k): v for k, v in solution.initial.items()})
             solved = solution.shocks
         series = _series_functions(scenario, {**resolved, **drawn}, solved)
-        out = batch.simulate(c, params, scenario.time, series)
-        size = len(chunk)
-        parts.append({k: np.broadcast_to(v.reshape(len(out["time"]), -1),
-                                         (len(out["time"]), size)) for k, v in out.items()
-                      if k != "time"})
+        batch.simulate(c, params, scenario.time, series, wanted,
+                       out={k: v[:, start:stop] for k, v in values.items()})
         if progress:
-            progress(min(start + CHUNK, n), n)
-    values = {c.real_names[k]: np.concatenate([p[k] for p in parts], axis=1)
-              for k in c.outputs()}
-    return Ensemble(out["time"], values, "batch")
+            progress(stop, n)
+    return Ensemble(times, {c.real_names[k]: v for k, v in values.items()}, "batch")
 
 
-def _with_pysd(scenario, draws, progress, notice) -> Ensemble:
+def _with_pysd(scenario, draws, progress, notice, outputs=None) -> Ensemble:
     jobs = [(scenario, {k: float(v) for k, v in row.items()})
             for row in draws.to_dict(orient="records")]
     results = []
@@ -109,5 +116,5 @@ def _with_pysd(scenario, draws, progress, notice) -> Ensemble:
                 progress(i, len(jobs))
     first = results[0]
     values = {name: np.column_stack([r[name].to_numpy(float) for r in results])
-              for name in first.columns}
+              for name in first.columns if outputs is None or name in outputs}
     return Ensemble(first.index.to_numpy(float), values, "pysd", notice)

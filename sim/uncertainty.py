@@ -105,6 +105,15 @@ def met(values: np.ndarray, target) -> np.ndarray:
     return gap >= -slack
 
 
+def _read(indicators, targets) -> list[str] | None:
+    """The variables the summaries read (every variable for a model with no catalogue)."""
+    if indicators is None and targets is None:
+        return None
+    names = set(indicators["variable"]) if indicators is not None else set()
+    names |= set(targets["variable"]) if targets is not None else set()
+    return sorted(names - {tgt.TRACKED})
+
+
 def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
         actuals=None, as_of=None, posterior=None) -> Uncertainty:
     """Sample, run and summarise; returns pandas objects (nothing is written). With actuals,
@@ -117,9 +126,10 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
     scenario = configure(scenario, actuals, as_of)
     settings = settings_for(scenario, samples, seed, sampling, posterior=posterior)
     draws = _draws(scenario, settings, posterior)
-    ens = ensemble.run(scenario, draws, progress)
-    rows = []
     catalogue = ind.catalogue_for(scenario.model)
+    catalogue_t = tgt.catalogue_for(scenario.model)
+    ens = ensemble.run(scenario, draws, progress, outputs=_read(catalogue, catalogue_t))
+    rows = []
     for r in (catalogue.itertuples(index=False) if catalogue is not None else []):
         if r.variable not in ens.values:
             continue
@@ -131,7 +141,6 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
     percentiles = pd.DataFrame(rows, columns=["indicator", "year"] +
                                [f"p{p}" for p in PERCENTILES])
     probs = []
-    catalogue_t = tgt.catalogue_for(scenario.model)
     if catalogue_t is not None:
         catalogue_t = tgt.with_overrides(catalogue_t, scenario.targets)
         for t in catalogue_t.itertuples(index=False):
