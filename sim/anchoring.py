@@ -358,7 +358,8 @@ def anchor(scenario, actuals: pd.DataFrame, as_of: int | None, run) -> Anchored:
     series = {k: dict(v) for k, v in scenario.series.items()}
     for name, by_year in solution.shocks.items():
         series.setdefault(name, {}).update({y: float(v[0]) for y, v in by_year.items()})
-    anchored = replace(scenario, constants=constants, series=series)
+    anchored = replace(scenario, constants=constants, series=series, actuals=None,
+                       as_of=None)
     results = run(anchored)
     rows = _indicator_rows(scenario.model)
     provenance, checks = _provenance(results, solution, actuals, rows, as_of)

@@ -17,6 +17,7 @@ from . import targets as tgt
 from .charts.fan import FanPanel, write_fan_charts
 from .charts.labels import unit_label
 from .errors import InputError, Problem
+from .schema.scenario import MAX_SAMPLES, MAX_SEED
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -50,6 +51,12 @@ def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None
     if out["samples"] < minimum:
         raise InputError([Problem("samples", str(out["samples"]), f"too few members: use at "
                                   f"least {minimum}.")])
+    if out["samples"] > MAX_SAMPLES:
+        raise InputError([Problem("samples", str(out["samples"]), f"too many members: use "
+                                  f"at most {MAX_SAMPLES:,}.")])
+    if not 0 <= out["seed"] <= MAX_SEED:
+        raise InputError([Problem("seed", str(out["seed"]), f"must be a whole number from 0 "
+                                  f"to {MAX_SEED:,}.")])
     check_size(scenario, out["samples"], out["samples"], samples is not None)
     return out
 

@@ -10,7 +10,6 @@ to PySD.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -174,23 +173,8 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
 
 
 def run(scenario, columns: list[str] | None = None) -> pd.DataFrame:
-    """One scenario's results in the same form as the PySD runner (for `--engine batch`)."""
-    from .. import model as model_mod
+    """One scenario's results on the batch engine alone (Unsupported when it cannot run it),
+    in the same form as the PySD runner."""
+    from ..ensemble import run as run_members
 
-    c = compiled(scenario.model)
-    info = model_mod.info(scenario.model)
-    resolved = scenario.resolved_constants(info)
-    params = {key(k): float(v) for k, v in scenario.constants.items()}
-    series = {}
-    for name, by_year in scenario.series.items():
-        default = resolved[name]
-        series[key(name)] = (
-            lambda t, b=by_year, d=default: b.get(int(math.floor(t + 1e-9)) + 1, d))
-    names = c.outputs()
-    if columns:
-        wanted = set(columns)
-        names = [n for n in names if c.real_names[n] in wanted]
-    out = simulate(c, params, scenario.time, series, names)
-    table = pd.DataFrame({c.real_names[n]: np.asarray(out[n], dtype=float) for n in names},
-                         index=pd.Index(out["time"], name="time"))
-    return table[columns] if columns else table
+    return run_members(scenario, outputs=columns, fallback=False).frame(0)
