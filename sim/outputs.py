@@ -28,8 +28,8 @@ import yaml
 from . import __version__, folders, names
 from .errors import SimError
 
-PACKAGES = ("pysd", "numpy", "pandas", "scipy", "matplotlib", "click", "ruamel.yaml",
-            "PyYAML", "openpyxl")
+PACKAGES = ("pysd", "numpy", "pandas", "scipy", "pillow", "fonttools", "click",
+            "ruamel.yaml", "PyYAML", "openpyxl")
 # OWASP's formula-injection guidance: a text cell starting with one of these is prefixed
 # with an apostrophe, so that a spreadsheet shows it as text instead of evaluating it.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -15,7 +15,6 @@ import math
 
 import pandas as pd
 
-from . import plots
 from .charts.font import FONT_PATH
 from .charts.labels import UNIT_ZH
 from .outputs import report_date
@@ -103,17 +102,12 @@ def _font_face(text: str) -> str:
 
 
 def _chart(review, row, lang: str, words: dict) -> str:
-    import matplotlib.pyplot as plt
-
+    from .charts.review import review_chart
+    from .charts.svg import to_svg
     from .review import chart_data
 
-    data = chart_data(review, row, lang)
-    with plt.rc_context(plots.style()):
-        fig = plots.review_figure(data, lang, words)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(fig)
-    uri = base64.b64encode(buffer.getvalue()).decode("ascii")
+    svg = to_svg(review_chart(chart_data(review, row, lang), lang, words))
+    uri = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     name = row.indicator_zh if lang == "zh" else row.indicator_en
     return (f'<figure><img alt="{_esc(name)}" src="data:image/svg+xml;base64,{uri}">'
             f"</figure>")

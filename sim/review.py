@@ -229,5 +229,7 @@ def chart_data(review: Review, row, lang: str = "zh") -> dict:
     if review.bands is not None and series_id is not None:
         b = review.bands[review.bands["indicator"] == series_id].set_index("year")
         band = b if len(b) else None
+    marker = required.iloc[-1] if required is not None else (
+        target.target if target.measure == "level" else None)
     return {"target": target, "actual": actual, "paths": paths, "required": required,
-            "band": band}
+            "band": band, "band_at": 0, "marker": marker, "unit": ""}
