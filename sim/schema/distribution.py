@@ -52,19 +52,29 @@ class Triangular(Strict):
         return self
 
 
-class Normal(Strict):
-    distribution: Literal["normal"]
-    mean: Number
-    sd: Positive
+class _Truncated(Strict):
+    """A law with optional truncation bounds."""
+
     lower: Number = None  # type: ignore[assignment]
     upper: Number = None  # type: ignore[assignment]
 
-    @model_validator(mode="after")
-    def _order(self):
-        lo = -math.inf if self.lower is None else self.lower
+    def _span(self, floor: float) -> tuple[float, float]:
+        """(lower, upper) with their defaults, refused unless lower < upper."""
+        lo = floor if self.lower is None else self.lower
         hi = math.inf if self.upper is None else self.upper
         if not lo < hi:
             _fail("lower must be below upper.")
+        return lo, hi
+
+
+class Normal(_Truncated):
+    distribution: Literal["normal"]
+    mean: Number
+    sd: Positive
+
+    @model_validator(mode="after")
+    def _order(self):
+        lo, hi = self._span(-math.inf)
         if self.sd <= SPREAD * max(abs(self.mean), abs(lo) if self.lower is not None else 0,
                                    abs(hi) if self.upper is not None else 0, 1e-300):
             _fail("sd is too small to draw from. Widen it, or set a constant.")
@@ -77,19 +87,14 @@ class Normal(Strict):
         return self
 
 
-class Lognormal(Strict):
+class Lognormal(_Truncated):
     distribution: Literal["lognormal"]
     median: Positive
     sigma: Positive
-    lower: Number = None  # type: ignore[assignment]
-    upper: Number = None  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _order(self):
-        lo = 0.0 if self.lower is None else self.lower
-        hi = math.inf if self.upper is None else self.upper
-        if not lo < hi:
-            _fail("lower must be below upper.")
+        lo, hi = self._span(0.0)
         if hi <= 0:
             _fail("upper must be positive: a lognormal draws positive values.")
         if self.sigma < SPREAD or self.sigma > 10:
