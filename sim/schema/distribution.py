@@ -19,6 +19,14 @@ def _fail(message: str):
     raise PydanticCustomError("rule", message)
 
 
+def _interval(lower: float, upper: float) -> None:
+    """A drawable interval: lower below upper, and a finite width."""
+    if not lower < upper:
+        _fail("lower must be below upper.")
+    if not math.isfinite(upper - lower):
+        _fail("lower and upper are too far apart to draw from. Narrow them.")
+
+
 class Uniform(Strict):
     distribution: Literal["uniform"]
     lower: Number
@@ -26,10 +34,7 @@ class Uniform(Strict):
 
     @model_validator(mode="after")
     def _order(self):
-        if not self.lower < self.upper:
-            _fail("lower must be below upper.")
-        if not math.isfinite(self.upper - self.lower):
-            _fail("lower and upper are too far apart to draw from. Narrow them.")
+        _interval(self.lower, self.upper)
         return self
 
 
@@ -41,12 +46,9 @@ class Triangular(Strict):
 
     @model_validator(mode="after")
     def _order(self):
-        if not self.lower < self.upper:
-            _fail("lower must be below upper.")
+        _interval(self.lower, self.upper)
         if not self.lower <= self.mode <= self.upper:
             _fail("mode must lie between lower and upper.")
-        if not math.isfinite(self.upper - self.lower):
-            _fail("lower and upper are too far apart to draw from. Narrow them.")
         if (self.upper - self.lower) <= SPREAD * max(abs(self.lower), abs(self.upper)):
             _fail("lower and upper are too close to draw from. Widen them, or set a constant.")
         return self
