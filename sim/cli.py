@@ -90,7 +90,7 @@ def format_targets(targets, lang: str) -> str:
         if t.status == "tracked":
             continue
         name = t.indicator_zh if lang == "zh" else t.indicator_en
-        unit = t.unit.replace("100 million yuan", "亿元" if lang == "zh" else "100m yuan")
+        unit = t.unit_zh if lang == "zh" else t.unit.replace("100 million yuan", "100m yuan")
         if t.measure != "level":
             unit = "%/年" if lang == "zh" else "%/year"
         cmp_ = {"approx": "≈", "at_least": "≥", "reach": "≥"}[t.comparator]

@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from . import measures  # noqa: E402
 from .charts.font import FONT_PATH  # noqa: E402
 from .charts.labels import PALETTE, WORDS, indicator_name as _name  # noqa: E402
 from .charts.labels import is_nan as _nan, target_text  # noqa: E402
@@ -44,11 +45,10 @@ def draw_target(ax, target, paths: dict[str, pd.Series], lang: str, unit_label: 
         ax.plot(required.index, required.values, ls="--", color="#57606a", lw=1.2,
                 label=words["required"])
         if target.comparator == "approx" and not _nan(target.tolerance):
-            base = required.index[0]
-            span = required.index - base
-            lo = required.iloc[0] * (1 + (target.target - target.tolerance) / 100) ** span
-            hi = required.iloc[0] * (1 + (target.target + target.tolerance) / 100) ** span
-            ax.fill_between(required.index, lo, hi, color="#57606a", alpha=0.12, lw=0)
+            years, lo, hi = measures.band_paths(
+                target.measure, target.target, target.comparator, target.tolerance,
+                int(required.index[0]), float(required.iloc[0]), int(target.year))
+            ax.fill_between(years, lo, hi, color="#57606a", alpha=0.12, lw=0)
     else:
         if target.comparator == "approx" and not _nan(target.tolerance):
             ax.errorbar([target.year], [target.target], yerr=[[target.tolerance],

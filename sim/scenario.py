@@ -25,7 +25,7 @@ TOP_KEYS = ("name", "title", "description", "extends", "model", "time", "constan
             "targets", "uncertainty")
 TIME_KEYS = ("initial", "final", "step", "saveper")
 TEXT_KEYS = ("zh", "en")
-TARGET_KEYS = ("tolerance", "measure")
+TARGET_KEYS = ("tolerance", "measure", "strict")
 NAME_RE = re.compile(r"^[\w.-]+$")
 
 
@@ -169,14 +169,15 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
     for tid, spec in targets.items():
         if not isinstance(spec, dict):
             problems.append(Problem(display, f"targets.{tid}", "must be a mapping with "
-                                    "tolerance: and/or measure:.", line_of(targets, tid)))
+                                    "tolerance:, measure: or strict:.", line_of(targets, tid)))
             continue
         clean = {}
         for key, value in spec.items():
             where = f"targets.{tid}.{key}"
             if key not in TARGET_KEYS:
                 problems.append(Problem(display, where, "unknown key. Allowed: tolerance, "
-                                        f"measure.{suggest(key, TARGET_KEYS)}", line_of(spec, key)))
+                                        f"measure, strict.{suggest(key, TARGET_KEYS)}",
+                                        line_of(spec, key)))
             elif key == "tolerance" and (not is_number(value) or value < 0):
                 problems.append(Problem(display, where, "must be a number >= 0, in the "
                                         "target's own unit.", line_of(spec, key)))
@@ -185,8 +186,13 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
                                         f"{', '.join(targets_mod.MEASURES)}."
                                         f"{suggest(value, targets_mod.MEASURES)}",
                                         line_of(spec, key)))
+            elif key == "strict" and not isinstance(value, bool):
+                problems.append(Problem(display, where, "must be true (above a 左右 band is "
+                                        "not met) or false (it is 超额, met).",
+                                        line_of(spec, key)))
             else:
-                clean[key] = float(value) if key == "tolerance" else str(value)
+                clean[key] = value if key == "strict" else \
+                    float(value) if key == "tolerance" else str(value)
         part["targets"][str(tid)] = (clean, line_of(targets, tid))
     return part
 

@@ -30,8 +30,9 @@ def test_run_writes_every_output(cli, tmp_path):
     assert indicators.columns[0] == "year"
     assert indicators.loc[0, "services_va"] == pytest.approx(7613.59)
     targets = pd.read_csv(out / "targets.csv", encoding="utf-8-sig")
-    assert list(targets.columns[:10]) == ["id", "indicator_zh", "indicator_en", "unit", "year",
-                                          "target", "comparator", "projected", "gap", "status"]
+    assert list(targets.columns[:11]) == ["id", "indicator_zh", "indicator_en", "unit",
+                                          "unit_zh", "year", "target", "comparator",
+                                          "projected", "gap", "status"]
     results = pd.read_csv(out / "results.csv", encoding="utf-8-sig")
     assert results.columns[0] == "time" and "services va real" in results.columns
     with pd.ExcelFile(out / "results.xlsx", engine="openpyxl") as workbook:

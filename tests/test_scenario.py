@@ -119,8 +119,8 @@ def test_wrong_types(write_scenario):
         "s.yaml:5: series.sei real growth.later | a year must be a whole number such as 2022.",
         "s.yaml:7: targets.sei_va_growth.tolerance | must be a number >= 0, in the target's own "
         "unit.",
-        "s.yaml:7: targets.sei_va_growth.measur | unknown key. Allowed: tolerance, measure. "
-        "Did you mean 'measure'?",
+        "s.yaml:7: targets.sei_va_growth.measur | unknown key. Allowed: tolerance, measure, "
+        "strict. Did you mean 'measure'?",
     ]
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import optimize
 from scipy import stats as sps
 
-from .. import engine, ensemble
+from .. import engine, ensemble, measures
 from .. import indicators as ind
 from ..scenario import with_values
 from . import stats
@@ -99,7 +99,7 @@ class Objective:
             variable = row.variable if row is not None else name
             years, values = ens.yearly(variable)
             if row is not None and row.measure == "yoy":
-                years, values = years[1:], (values[1:] / values[:-1] - 1)
+                years, values = years[1:], measures.yoy(values) / 100.0
             values = values * (row.scale if row is not None else 1.0)
             index = {int(y): i for i, y in enumerate(years)}
             for i in np.flatnonzero(self.series == name):
@@ -241,9 +241,9 @@ def _check_values(spec: Spec, results: pd.DataFrame, catalogue) -> pd.DataFrame:
         series = table[c.indicator] if c.indicator in table.columns else yearly[c.indicator]
         a, b = float(series.get(c.start, np.nan)), float(series.get(c.end, np.nan))
         if c.measure == "cagr":
-            value = ((b / a) ** (1 / (c.end - c.start)) - 1) * 100
+            value = float(measures.cagr(b, a, c.end - c.start))
         elif c.measure == "change_per_year":
-            value = (b - a) / (c.end - c.start)
+            value = float(measures.points_per_year(b, a, c.end - c.start))
         else:
             value = b
         rows.append({"check": c.label, "indicator": c.indicator, "measure": c.measure,

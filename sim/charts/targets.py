@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import measures
 from ..background import Job
 from .axes import Axes
 from .canvas import Canvas
@@ -40,10 +41,9 @@ def _band(panel: Panel):
     t, req = panel.target, panel.required
     if req is None or t.comparator != "approx" or is_nan(t.tolerance):
         return None
-    span = [year - req.index[0] for year in req.index]
-    lo = [req.iloc[0] * (1 + (t.target - t.tolerance) / 100) ** s for s in span]
-    hi = [req.iloc[0] * (1 + (t.target + t.tolerance) / 100) ** s for s in span]
-    return list(req.index), lo, hi
+    years, lo, hi = measures.band_paths(t.measure, t.target, t.comparator, t.tolerance,
+                                        int(req.index[0]), float(req.iloc[0]), int(t.year))
+    return [int(y) for y in years], [float(v) for v in lo], [float(v) for v in hi]
 
 
 def _values(panel: Panel) -> list[float]:
