@@ -230,22 +230,34 @@ def sensitivity(scenario_file, method, samples, seed, out, sets, lang):
 @click.option("--actuals", type=click.Path(path_type=Path), required=True,
               help="Actual values in long form (year,indicator,value,unit,source).")
 @click.option("--uncertainty", "uncertainty_dir", type=click.Path(path_type=Path),
-              help="A folder written by 'sim uncertainty', for bands on the charts.")
+              help="A folder written by 'sim uncertainty' on one of the scenarios, for its "
+                   "band on the charts.")
+@click.option("--as-of", "as_of", type=int, default=None,
+              help="Review with the data up to this year [default: the latest year with "
+                   "data]; the target year gives the final evaluation.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/review].")
 @SET
 @LANG
-def review(scenario_files, actuals, uncertainty_dir, out, sets, lang):
-    """The mid-term review: actuals, projections and targets in one HTML report."""
+def review(scenario_files, actuals, uncertainty_dir, as_of, out, sets, lang):
+    """The plan's review (mid-term or final): actuals, projections and targets."""
     with library_loading():
         from . import review as rev
+        from .review_tables import headline_cells
 
-    result = rev.build(actuals, scenario_files, uncertainty_dir, sets)
+    result = rev.build(actuals, scenario_files, uncertainty_dir, sets, as_of)
     dest = out or Path("outputs") / "review"
     rev.write(result, dest, lang)
+    head, rows, _ = headline_cells(result, lang)
+    keep = [0, 2, 5, len(head) - 1]  # indicator, latest actual, required growth, status
+    table = [[row[i] for i in keep] for row in [head] + rows]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(keep))]
+    lines = ["  ".join(_pad(c, w, False) for c, w in zip(r, widths)).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    click.echo("\n".join(lines))
     counts = result.summary["status"].value_counts()
-    click.echo(", ".join(f"{rev.STATUS[k][0 if lang == 'zh' else 1]}: {counts.get(k, 0)}"
-                         for k in rev.STATUS))
+    click.echo(", ".join(f"{rev.STATUS[k][0 if lang == 'zh' else 1]}: {counts[k]}"
+                         for k in rev.STATUS if k in counts))
     click.echo(f"{'报告' if lang == 'zh' else 'report'}: {dest / 'index.html'}")
 
 

@@ -176,8 +176,10 @@ def review_figure(data: dict, lang: str, words: dict):
     fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.13)
     band = data["band"]
     if band is not None:
-        ax.fill_between(band.index, band["p5"], band["p95"], color=PALETTE[0], alpha=0.15,
-                        lw=0, label=words["band"])
+        label = f"{words['band']} · {list(data['paths'])[data['band_at']]}"
+        ax.fill_between(band.index, band["p5"], band["p95"],
+                        color=PALETTE[data["band_at"] % len(PALETTE)], alpha=0.15, lw=0,
+                        label=label)
     for i, (label, series) in enumerate(data["paths"].items()):
         ax.plot(series.index, series.values, color=PALETTE[i % len(PALETTE)], lw=1.6,
                 label=label)
@@ -188,11 +190,10 @@ def review_figure(data: dict, lang: str, words: dict):
     if len(actual):
         ax.plot(actual.index, actual.values, ls="none", marker="o", ms=6, color="#24292f",
                 label=words["actual"], zorder=5)
-    level = data["required"].iloc[-1] if data["required"] is not None else (
-        target.target if target.measure == "level" else None)
-    if level is not None:
-        ax.plot([target.year], [level], marker="*", ms=11, ls="none", color="#57606a",
-                label=words["target"], zorder=6)
+    if data["marker"] is not None:
+        ax.plot([target.year], [data["marker"]], marker="*", ms=11, ls="none",
+                color="#57606a", label=words["target"], zorder=6)
+    ax.set_ylabel(data["unit"], fontsize=8)
     years = sorted({int(x) for s in data["paths"].values() for x in s.index} |
                    {int(x) for x in actual.index})
     ax.set_xticks(years)

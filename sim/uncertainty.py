@@ -119,7 +119,8 @@ def write(result: Uncertainty, out: Path, lang: str = "zh") -> Path:
             outputs.write_csv(result.probabilities, tmp / "probabilities.csv", index=False)
         outputs.write_yaml(scenario.to_dict(info), tmp / "scenario.yaml")
         outputs.write_manifest({
-            "scenario": scenario.name, "engine": result.ensemble.engine,
+            "scenario": scenario.name, "scenario_sha256": scen.scenario_hash(scenario),
+            "engine": result.ensemble.engine,
             "notice": result.ensemble.notice,
             "files": {str(p): model_mod.file_sha256(p) for p in scenario.files},
             "model": {"path": str(info.path), "sha256": info.sha256},
