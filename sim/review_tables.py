@@ -71,34 +71,36 @@ def _round(value, unit: str):
     return round(float(value), DECIMALS)
 
 
+def _objects(frame: pd.DataFrame, values: list) -> pd.Series:
+    """A column that keeps ints as ints beside missing values."""
+    return pd.Series(values, index=frame.index, dtype=object)
+
+
 def tables(review) -> dict[str, pd.DataFrame]:
     """summary, headline, assumptions and sources, rounded as the report prints them."""
     summary = review.summary.copy()
-    level_cols = ["baseline_2020", "latest_actual", "target_level"]
-    for col in level_cols:
-        summary[col] = [_round(v, u if m == "level" else "")
-                        for v, u, m in zip(summary[col], summary["unit"], summary["measure"],
-                                           strict=True)]
+    in_unit = [u if m == "level" else "" for u, m in zip(summary["unit"], summary["measure"],
+                                                        strict=True)]
     proj = [c for c in summary.columns if c.endswith(":projected")]
-    for col in proj + ["target", "gap"]:
-        summary[col] = [_round(v, u if m == "level" else "")
-                        for v, u, m in zip(summary[col], summary["unit"], summary["measure"],
-                                           strict=True)]
+    for col in ["baseline_2020", "latest_actual", "target_level", "target", "gap"] + proj:
+        summary[col] = _objects(summary, [_round(v, u) for v, u in
+                                          zip(summary[col], in_unit, strict=True)])
     for col in ("achieved", "required_growth", "growth_needed_from_start", "tolerance"):
-        summary[col] = [_round(v, "") for v in summary[col]]
+        summary[col] = _objects(summary, [_round(v, "") for v in summary[col]])
     for col in ("latest_year", "start_year"):
-        summary[col] = [None if missing(v) else int(v) for v in summary[col]]
+        summary[col] = _objects(summary, [_round(v, "count") for v in summary[col]])
     headline = review.headline.copy()
     for col in [c for c in headline.columns if c.endswith(":projected")] + \
             ["baseline_2020", "latest_actual", "growth_since_2020", "target", "required_growth"]:
-        headline[col] = [_round(v, "") for v in headline[col]]
-    headline["latest_year"] = [None if missing(v) else int(v) for v in headline["latest_year"]]
+        headline[col] = _objects(headline, [_round(v, "") for v in headline[col]])
+    headline["latest_year"] = _objects(headline, [_round(v, "count")
+                                                  for v in headline["latest_year"]])
     assumptions = pd.concat([a.assign(scenario=name) for name, a in review.assumptions.items()],
                             ignore_index=True)
     sources = review.actuals[["indicator", "year", "value", "unit", "grade", "basis",
                               "source"]].copy()
-    sources["value"] = [_round(v, u) for v, u in zip(sources["value"], sources["unit"],
-                                                     strict=True)]
+    sources["value"] = _objects(sources, [_round(v, u) for v, u in
+                                          zip(sources["value"], sources["unit"], strict=True)])
     return {"headline": headline, "summary": summary, "assumptions": assumptions,
             "sources": sources}
 

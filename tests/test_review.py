@@ -18,6 +18,41 @@ from .conftest import REPO, SCENARIOS
 ACTUALS = REPO / "calibration" / "data" / "actuals.csv"
 
 
+HEADER = "year,indicator,value,unit,grade,basis,source\n"
+CASES = """2020,tech_contract_turnover,286.6,100 million yuan,A,census2018,plan
+2021,tech_contract_turnover,320.1,100 million yuan,B,census2018,x
+2024,tech_contract_turnover,709.6,100 million yuan,B,,x
+2021,tourism_revenue_growth,12,%/year,B,,x
+2021,sei_va_growth,8,%/year,B,,x
+2022,sei_va_growth,8,%/year,B,,x
+2023,sei_va_growth,8,%/year,B,,x
+2023,finance_va,1100,100 million yuan,B,,x
+2022,logistics_va,1300,100 million yuan,B,,x
+2023,logistics_va,1350,100 million yuan,B,,x
+2020,producer_services_share_of_services,53.7,%,A,census2018,plan
+2022,producer_services_share_of_services,53.9,%,B,census2018,x
+2023,digital_core_share_gdp,9.2,%,B,,x
+2018,culture_industry_share_gdp,4.9,%,B,pre2018,x
+2020,rd_share_gdp,2.43,%,D,census2018,x
+2022,rd_share_gdp,2.5,%,B,census2018,x
+2023,rd_share_gdp,2.6,%,B,census2023,x
+2020,gdp_nominal,12400.56,100 million yuan,A,census2018,x
+2023,gdp_nominal,15760.34,100 million yuan,A,,x
+"""
+
+
+def _actuals(tmp_path, text=CASES):
+    path = tmp_path / "actuals.csv"
+    path.write_text(HEADER + text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def cases(tmp_path_factory):
+    path = _actuals(tmp_path_factory.mktemp("cases"))
+    return path, review.build(path, [SCENARIOS / "baseline.yaml"], as_of=2023)
+
+
 @pytest.fixture(scope="module")
 def built():
     return review.build(ACTUALS, [SCENARIOS / "baseline.yaml", SCENARIOS / "downside.yaml"])
@@ -27,20 +62,111 @@ def test_status_and_required_growth_by_hand(built):
     s = built.summary.set_index("id")
     hte = s.loc["high_tech_enterprises"]  # 5554 in 2021, 6500 by 2025 from 4396 in 2020
     assert hte["required_growth"] == pytest.approx(((6500 / 5554) ** (1 / 4) - 1) * 100)
-    assert hte["growth_needed_from_2020"] == pytest.approx(((6500 / 4396) ** (1 / 5) - 1) * 100)
-    assert hte["status"] == "on_track"
+    assert hte["growth_needed_from_start"] == \
+        pytest.approx(((6500 / 4396) ** (1 / 5) - 1) * 100)
+    assert hte["status"] == "on_track"  # 4396 x (6500/4396)^(1/5) = 4765 < 5554
     tech = s.loc["tech_contract_turnover_growth"]  # 15% a year from 286.6; 320.1 in 2021
     level = 286.6 * 1.15 ** 5
     assert tech["required_growth"] == pytest.approx(((level / 320.1) ** (1 / 4) - 1) * 100)
-    assert tech["status"] == "behind"
+    assert tech["status"] == "behind"  # 286.6 x 1.15 = 329.59 > 320.1
     port = s.loc["port_container_throughput"]  # 2100 in 2019, 2567 in 2022, 2580 by 2025
     assert port["required_growth"] == pytest.approx(((2580 / 2567) ** (1 / 3) - 1) * 100)
-    assert port["growth_needed_from_2020"] == pytest.approx(((2580 / 2100) ** (1 / 6) - 1) * 100)
+    assert port["start_year"] == 2019  # no 2020 value: the earliest actual
+    assert port["growth_needed_from_start"] == \
+        pytest.approx(((2580 / 2100) ** (1 / 6) - 1) * 100)
     assert port["status"] == "on_track"
     assert s.loc["rd_share_gdp", "status"] == "no_data"
     assert len(s) == 31
     base = built.sims[0].targets.set_index("id")
     assert s.loc["finance_va", "baseline:projected"] == base.loc["finance_va", "projected"]
+
+
+def test_growth_targets_are_met_at_the_level_they_imply(cases):
+    path, _ = cases
+    s = review.build(path, [SCENARIOS / "baseline.yaml"], as_of=2024).summary.set_index("id")
+    # 709.6 in 2024 against 286.6 x 1.15^5 = 576.455: met, nothing more required
+    assert s.loc["tech_contract_turnover_growth", "status"] == "met"
+    assert s.loc["tech_contract_turnover_growth", "achieved"] == \
+        pytest.approx(((709.6 / 286.6) ** (1 / 4) - 1) * 100)
+    s = cases[1].summary.set_index("id")  # as of 2023 the 2024 row does not count
+    assert s.loc["tech_contract_turnover_growth", "latest_actual"] == 320.1
+
+
+def test_one_year_of_a_tracked_average_rate_is_not_the_average(cases):
+    tour = cases[1].summary.set_index("id").loc["tourism_revenue_growth"]
+    # +12% in 2021: index 1.12 above the 10% path's 1.10, but 1.1^5 = 1.61051 is far away
+    assert tour["status"] == "on_track"
+    assert tour["required_growth"] == pytest.approx(((1.61051 / 1.12) ** 0.25 - 1) * 100)
+    assert tour["required_growth"] == pytest.approx(9.505, abs=1e-3)
+
+
+def test_sei_growth_rows_give_the_headline_target_a_status(cases):
+    sei = cases[1].summary.set_index("id").loc["sei_va_growth"]
+    # three years of 8%: index 1.08^3, exactly on the 8% path; 8% still required
+    assert sei["status"] == "on_track"
+    assert sei["achieved"] == pytest.approx(8.0)
+    assert sei["required_growth"] == pytest.approx(8.0)
+    head = cases[1].headline.set_index("id")
+    assert list(head.index[:2]) == ["sei_va_growth", "gdp_nominal"]
+    assert head.loc["sei_va_growth", "status"] == "on_track"
+    assert head.loc["gdp_nominal", "growth_since_2020"] == \
+        pytest.approx(((15760.34 / 12400.56) ** (1 / 3) - 1) * 100)
+
+
+def test_pace_without_a_2020_value_and_shares_in_points(cases):
+    s = cases[1].summary.set_index("id")
+    fin = s.loc["finance_va"]  # one value, 1100 in 2023, no 2020 value
+    assert fin["status"] == "one_year"
+    assert fin["required_growth"] == pytest.approx(((1200 / 1100) ** 0.5 - 1) * 100)
+    log = s.loc["logistics_va"]  # from 1300 (2022) the path to 1600 passes 1393.2 in 2023
+    assert log["start_year"] == 2022 and log["status"] == "behind"
+    assert 1300 * (1600 / 1300) ** (1 / 3) == pytest.approx(1393.2, abs=0.05)
+    share = s.loc["producer_services_share_of_services"]
+    # 53.7 -> 55 is 0.26 points a year; 53.9 in 2022 is below 53.7 + 0.52 = 54.22 (and
+    # below the band's 54, so not met yet)
+    assert share["points"] and share["status"] == "behind"
+    assert share["growth_needed_from_start"] == pytest.approx(0.26)
+    assert share["required_growth"] == pytest.approx(1.1 / 3)
+
+
+def test_above_an_about_band_is_exceeded_unless_read_strictly(cases, write_scenario):
+    path, built_ = cases
+    assert built_.summary.set_index("id").loc["digital_core_share_gdp", "status"] == "exceeded"
+    strict = write_scenario("strict.yaml", name="strict", extends=str(SCENARIOS /
+                                                                        "baseline.yaml"),
+                            targets={"digital_core_share_gdp": {"strict": True}})
+    s = review.build(path, [strict], as_of=2023).summary.set_index("id")
+    assert s.loc["digital_core_share_gdp", "status"] == "above"  # 9.2 > 8.5 + 0.5
+
+
+def test_only_actuals_on_the_plans_basis_count(cases):
+    s = cases[1].summary.set_index("id")
+    assert s.loc["culture_industry_share_gdp", "status"] == "no_data"  # 2018 is pre2018
+    rd = s.loc["rd_share_gdp"]  # 2023 is on the 2023 census: judged from 2022
+    assert rd["latest_year"] == 2022
+    assert rd["required_growth"] == pytest.approx((2.9 - 2.5) / 3)
+    assert rd["status"] == "behind"  # 2.43 + 0.47 x 2/5 = 2.618 > 2.5
+
+
+def test_final_evaluation_with_target_year_data(tmp_path):
+    path = _actuals(tmp_path, CASES + """2024,sei_va_growth,8,%/year,B,,x
+2025,sei_va_growth,7,%/year,B,,x
+2020,high_tech_enterprises,4396,count,A,,x
+2025,high_tech_enterprises,6600,count,A,,x
+2025,tech_smes,7500,count,A,,x
+""")
+    final = review.build(path, [SCENARIOS / "baseline.yaml"])
+    assert final.final and final.as_of == 2025
+    s = final.summary.set_index("id")
+    sei = (1.08 ** 4 * 1.07) ** 0.2 * 100 - 100  # 7.80%: inside 8 ± 0.5
+    assert s.loc["sei_va_growth", "achieved"] == pytest.approx(sei)
+    assert s.loc["sei_va_growth", "status"] == "done"
+    assert s.loc["sei_va_growth", "gap"] == pytest.approx(sei - 8)
+    assert s.loc["high_tech_enterprises", "status"] == "done"
+    assert (s.loc["tech_smes", "status"], s.loc["tech_smes", "gap"]) == ("not_done", -500)
+    assert s.loc["finance_va", "status"] == "no_final"
+    midterm = review.build(path, [SCENARIOS / "baseline.yaml"], as_of=2022)
+    assert not midterm.final and midterm.as_of == 2022
 
 
 def test_already_met_when_the_latest_actual_meets_it(tmp_path):
@@ -74,8 +200,13 @@ def test_bad_actuals_rows_name_file_and_line(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("review") / "review"
-    result = CliRunner().invoke(main, ["review", "--actuals", str(ACTUALS),
+    folder = tmp_path_factory.mktemp("review")
+    actuals = folder / "actuals.csv"  # the shipped actuals and a share's second year
+    actuals.write_text(ACTUALS.read_text(encoding="utf-8") +
+                       "2022,producer_services_share_of_services,53.9,%,test\n",
+                       encoding="utf-8")
+    out = folder / "review"
+    result = CliRunner().invoke(main, ["review", "--actuals", str(actuals),
                                        str(SCENARIOS / "baseline.yaml"),
                                        str(SCENARIOS / "downside.yaml"), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -83,16 +214,84 @@ def report(tmp_path_factory):
 
 
 def test_report_files_and_self_containment(report):
-    assert {p.name for p in report.iterdir()} == {"index.html", "summary.csv",
-                                                  "assumptions.csv", "sources.csv",
-                                                  "review.xlsx", "manifest.json"}
+    assert {p.name for p in report.iterdir()} == {"index.html", "review.docx", "summary.csv",
+                                                  "headline.csv", "assumptions.csv",
+                                                  "sources.csv", "review.xlsx",
+                                                  "manifest.json"}
     page = (report / "index.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)=["']?(https?:|//)|url\((https?:|//)""", page)
     assert page.count("data:image/svg+xml;base64,") == 13
-    for rule in review.RULES["zh"]:
-        assert rule in page
-    summary = pd.read_csv(report / "summary.csv", encoding="utf-8-sig")
+    for code in review.MIDTERM:  # every status this review can give, with its rule
+        assert review.RULES["zh"][code] in page
+        assert review.RULES["zh"][code].startswith(review.STATUS[code][0] + "：")
+    assert review.RULES["zh"]["done"] not in page
+    assert "中期评估" in page and "数据截至2022年" in page
+    summary = pd.read_csv(report / "summary.csv", encoding="utf-8-sig", dtype=str,
+                          keep_default_na=False)
     assert len(summary) == 31
+    assert summary.columns[0] == "id"
+    row = summary.set_index("id").loc["high_tech_enterprises"]
+    assert (row["baseline_2020"], row["latest_actual"], row["target"]) == ("4396", "5554",
+                                                                            "6500")
+    assert row["required_growth"] == f"{((6500 / 5554) ** 0.25 - 1) * 100:.2f}"
+    sources = (report / "sources.csv").read_text(encoding="utf-8-sig")
+    assert "12400.56," in sources and "12400.56000" not in sources
+    manifest = (report / "manifest.json").read_text(encoding="utf-8")
+    assert str(REPO) not in manifest
+
+
+def test_xlsx_has_no_index_column_and_number_formats(report):
+    from openpyxl import load_workbook
+
+    book = load_workbook(report / "review.xlsx")
+    sheet = book["summary"]
+    head = [c.value for c in sheet[1]]
+    assert head[0] == "id"
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "high_tech_enterprises")
+    cell = row[head.index("baseline_2020")]
+    assert (cell.value, cell.number_format) == (4396, "#,##0")
+    cell = row[head.index("required_growth")]
+    assert cell.number_format == "#,##0.00"
+    assert cell.value == round(((6500 / 5554) ** 0.25 - 1) * 100, 2)
+    assert [c.value for c in book["sources"][1]][0] == "indicator"
+
+
+def test_word_document_has_the_tables_and_charts(report):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(str(report / "review.docx"))
+    assert len(doc.inline_shapes) == 13  # one chart per modelled target
+    first = doc.tables[0]
+    assert first.rows[0].cells[0].text == "指标"
+    assert first.rows[1].cells[0].text == "战略性新兴产业增加值年均增速"
+    targets = doc.tables[1]
+    names = [r.cells[0].text for r in targets.rows[1:]]
+    hte = targets.rows[1 + names.index("高新技术企业")].cells
+    assert hte[2].text == "4,396 家" and hte[3].text == "5,554 家 (2021)"
+    assert hte[-1].text == "进度符合预期"
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "宋体"
+    heading = doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
+    assert heading.get(qn("w:eastAsia")) == "黑体"
+    png = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    blob = doc.part.related_parts[png].blob
+    from PIL import Image
+    import io
+    assert Image.open(io.BytesIO(blob)).info["dpi"][0] == pytest.approx(300, abs=1)
+
+
+def test_terminal_prints_the_headline_table(tmp_path):
+    result = CliRunner().invoke(main, ["review", "--actuals", str(_actuals(tmp_path)),
+                                       "--as-of", "2023", str(SCENARIOS / "baseline.yaml"),
+                                       "--out", str(tmp_path / "r"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["indicator", "latest", "actual", "(year)", "still", "required",
+                                "per", "year", "status"]
+    sei = lines[2]
+    assert sei.startswith("strategic emerging industries value added average annual growth")
+    assert "8.00% (2023)" in sei and "8.00%/year" in sei and sei.endswith("on track")
 
 
 def _chromium():
@@ -127,6 +326,13 @@ def test_report_in_headless_chromium(report, tmp_path):
         text = page.evaluate("document.body.innerText")
         missing = sorted({c for c in text if not c.isspace() and ord(c) not in cmap})
         assert missing == []
+        cells = page.evaluate("Array.from(document.querySelectorAll('td')).map(c => "
+                              "c.innerText)")
+        english = re.compile(r"\d\s*(yuan|count|TEU|/year|enterprises|firms|pp)\b")
+        assert [c for c in cells if english.search(c)] == []
+        chinese = [c for c in cells if re.search(r"\d\s*(亿元|家|万标准箱|个|件|场次|%)", c)]
+        assert any("亿元" in c for c in chinese) and any("家" in c for c in chinese)
+        assert "0.37个百分点/年" in cells  # 55 - 53.9 = 1.1 points over 3 years
         page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
         assert (tmp_path / "review.png").stat().st_size > 10_000
         figure_break = page.evaluate("getComputedStyle(document.querySelector('figure'))"
@@ -153,5 +359,11 @@ def test_uncertainty_bands_reach_the_charts(tmp_path, write_scenario):
     band = review.chart_data(built, row, "en")["band"]
     expected = result.percentiles.set_index(["indicator", "year"]).loc[("services_trade", 2025)]
     assert band.loc[2025, "p95"] == pytest.approx(expected["p95"])
+    assert built.band_scenario == "baseline"
     with pytest.raises(InputError, match="no percentiles.csv here"):
         review.build(ACTUALS, [SCENARIOS / "baseline.yaml"], tmp_path)
+    with pytest.raises(InputError) as err:  # drawn from the baseline, shown on the downside
+        review.build(ACTUALS, [SCENARIOS / "downside.yaml"], folder)
+    assert str(err.value.problems[0]).endswith(
+        "--uncertainty | drawn from scenario 'baseline' as it was then, which is none of this "
+        "review's scenarios (downside). Rerun 'sim uncertainty' on one of them.")
