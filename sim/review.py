@@ -272,6 +272,11 @@ def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
         raise InputError([Problem(str(scenario_paths[0]), "model", "the review needs the plan "
                                   "model's indicators.csv and targets.csv beside the .mdl.")])
     targets = tgt.with_overrides(targets, sims[0].scenario.targets)
+    first, last = int(targets["base_year"].min()) + 1, int(targets["year"].max())
+    if as_of is not None and as_of < first:
+        raise InputError([Problem("--as-of", str(as_of), f"before the plan's first year. "
+                                  f"Give a year from {first} ({last} for the final "
+                                  f"evaluation).")])
     actuals = load_actuals(Path(actuals_path), model_path)
     year = as_of_year(actuals, as_of)
     actuals = actuals[actuals["year"] <= year].reset_index(drop=True)

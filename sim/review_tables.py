@@ -14,7 +14,8 @@ import pandas as pd
 
 DECIMALS = 2
 COUNT_UNITS = ("count", "count/year")
-UNIT_EN = {"100 million yuan": "100m yuan", "10 thousand TEU": "10,000 TEU"}
+UNIT_EN = {"100 million yuan": "100m yuan", "10 thousand TEU": "10,000 TEU", "count": "",
+           "count/year": "a year"}
 WORDS = {
     "zh": {"pp_year": "个百分点/年", "pct_year": "%/年", "avg": "年均", "pp": "个百分点",
            "index": "2020年=100"},

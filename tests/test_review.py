@@ -169,6 +169,16 @@ def test_final_evaluation_with_target_year_data(tmp_path):
     assert not midterm.final and midterm.as_of == 2022
 
 
+def test_as_of_before_the_plan_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["review", "--actuals", str(ACTUALS), "--as-of", "2020",
+                                       str(SCENARIOS / "baseline.yaml"), "--out", "r"])
+    assert (result.exit_code, result.output) == (
+        1, "Error: --as-of: 2020 | before the plan's first year. Give a year from 2021 (2025 "
+           "for the final evaluation).\n")
+    assert not (tmp_path / "r").exists()
+
+
 def test_already_met_when_the_latest_actual_meets_it(tmp_path):
     path = tmp_path / "a.csv"
     shutil.copyfile(ACTUALS, path)
