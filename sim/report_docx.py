@@ -68,7 +68,7 @@ def write(review, path: Path, lang: str = "zh") -> Path:
     from docx import Document
     from docx.shared import Cm
 
-    from .report_html import TEXT, rules, sources_table, subtitle, title
+    from .report_html import TEXT, assumptions_table, rules, sources_table, subtitle, title
     from .review import LOOPS
     from .review_tables import headline_cells, summary_cells
 
@@ -96,14 +96,27 @@ def write(review, path: Path, lang: str = "zh") -> Path:
     for row in modelled.itertuples(index=False):
         doc.add_picture(io.BytesIO(_chart_png(review, row, lang, words)), width=Cm(16))
     doc.add_heading(words["tracked"], level=1)
-    _table(doc, *summary_cells(review, lang, tracked)[:2])
+    _table(doc, *summary_cells(review, lang, tracked, projections=False)[:2])
+    doc.add_heading(words["scenarios"], level=1)
+    for sim in review.sims:
+        sc = sim.scenario
+        doc.add_heading(sc.title.get(lang) or sc.name, level=2)
+        doc.add_paragraph(sc.description.get(lang, ""))
+        table = assumptions_table(review.assumptions[sc.name], lang)
+        columns = ["parameter", "year", "value", "baseline", "unit"]
+        if len(table):
+            _table(doc, [words[c] for c in columns],
+                   [[r[c] for c in columns] for _, r in table.iterrows()])
+        else:
+            doc.add_paragraph(words["no_changes"])
     doc.add_heading(words["loops"], level=1)
     for text in LOOPS[lang]:
         doc.add_paragraph(text, style="List Bullet")
     doc.add_heading(words["sources"], level=1)
     sources = sources_table(review, lang)
-    columns = ["indicator", "year", "shown", "unit", "grade", "basis", "source"]
-    _table(doc, [words[c if c != "shown" else "value"] for c in columns],
+    columns = ["name", "year", "shown", "unit", "grade", "basis", "source"]
+    heads = {"name": "indicator", "shown": "value"}
+    _table(doc, [words[heads.get(c, c)] for c in columns],
            [[r[c] for c in columns] for _, r in sources.iterrows()])
     doc.save(str(path))
     return Path(path)

@@ -158,14 +158,28 @@ def sources_table(review, lang: str) -> pd.DataFrame:
     """The actuals as listed under the data sources, with units in the page's language."""
     from .review_tables import number
 
-    units = dict(zip(review.catalogue["id"], review.catalogue["unit_zh"], strict=True))
-    units.update(zip(review.targets["id"], review.targets["unit_zh"], strict=True))
+    zh = lang == "zh"
+    names, units = {}, {}
+    for cat in (review.catalogue, review.targets):
+        names.update(zip(cat["id"], cat["indicator_zh" if zh else "indicator_en"],
+                         strict=True))
+        units.update(zip(cat["id"], cat["unit_zh"], strict=True))
     table = review.actuals.copy()
     table["shown"] = [number(v, u) for v, u in zip(table["value"], table["unit"], strict=True)]
-    if lang == "zh":
+    table["name"] = [names.get(i, i) for i in table["indicator"]]
+    if zh:
         table["unit"] = [units.get(i, u) for i, u in zip(table["indicator"], table["unit"],
                                                          strict=True)]
     return table
+
+
+def assumptions_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A scenario's changed parameters with their units in the page's language."""
+    from .charts.labels import unit_label
+
+    out = table.copy()
+    out["unit"] = [unit_label(u, lang) for u in out["unit"]]
+    return out
 
 
 def render(review, lang: str, versions: dict) -> str:
@@ -187,14 +201,15 @@ def render(review, lang: str, versions: dict) -> str:
     parts += [_chart(review, r, lang, words) for r in modelled.itertuples(index=False)]
     parts.append("</div>")
     parts += [f"<h2>{_esc(words['tracked'])}</h2>",
-              _cells_table(*summary_cells(review, lang, tracked))]
+              _cells_table(*summary_cells(review, lang, tracked, projections=False))]
     parts.append(f"<h2>{_esc(words['scenarios'])}</h2>")
     for sim in review.sims:
         sc = sim.scenario
         parts.append(f"<h3>{_esc(sc.title.get(lang) or sc.name)}</h3>"
                      f"<p>{_esc(sc.description.get(lang, ''))}</p>")
         table = review.assumptions[sc.name]
-        parts.append(_table(table, {"parameter": words["parameter"], "year": words["year"],
+        parts.append(_table(assumptions_table(table, lang),
+                            {"parameter": words["parameter"], "year": words["year"],
                                     "value": words["value"], "baseline": words["baseline"],
                                     "unit": words["unit"]})
                      if len(table) else f"<p>{_esc(words['no_changes'])}</p>")
@@ -202,7 +217,7 @@ def render(review, lang: str, versions: dict) -> str:
               "".join(f"<li>{_esc(t)}</li>" for t in LOOPS[lang]) + "</ul>",
               f"<h2>{_esc(words['sources'])}</h2>",
               _table(sources_table(review, lang),
-                     {"indicator": words["indicator"], "year": words["year"],
+                     {"name": words["indicator"], "year": words["year"],
                       "shown": words["value"], "unit": words["unit"], "grade": words["grade"],
                       "basis": words["basis"], "source": words["source"]}),
               f"<h2>{_esc(words['run'])}</h2><p class='small'>{_esc(words['created'])}: "

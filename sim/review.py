@@ -344,6 +344,7 @@ def _headline(sims, actuals, catalogue, summary, year) -> pd.DataFrame:
                 c.unit != "%" else None
         row = {"id": ident, "indicator_zh": c.indicator_zh, "indicator_en": c.indicator_en,
                "unit": c.unit, "unit_zh": c.unit_zh, "is_rate": c.measure == "yoy",
+               "average": False,
                "points": c.unit == "%" and c.measure == "level",
                "baseline_2020": float(obs[2020]) if 2020 in obs.index else None,
                "latest_year": latest_year,
@@ -358,7 +359,7 @@ def _headline(sims, actuals, catalogue, summary, year) -> pd.DataFrame:
     t = summary.set_index("id").loc[HEADLINE_TARGET]
     row = {"id": HEADLINE_TARGET, "indicator_zh": t.indicator_zh,
            "indicator_en": t.indicator_en, "unit": t.unit, "unit_zh": t.unit_zh,
-           "is_rate": True, "points": False, "baseline_2020": None,
+           "is_rate": True, "points": False, "average": True, "baseline_2020": None,
            "latest_year": t.latest_year, "latest_actual": t.achieved,
            "growth_since_2020": t.achieved, "target": t.target,
            "required_growth": t.required_growth, "status": t.status}

@@ -201,8 +201,9 @@ def _gap(r, lang) -> str:
     return f"{float(r.gap):+,.{DECIMALS}f}{WORDS[lang]['pp']}"
 
 
-def summary_cells(review, lang: str, rows=None):
-    """(header, rows of cell texts, status codes) of the targets table."""
+def summary_cells(review, lang: str, rows=None, projections: bool = True):
+    """(header, rows of cell texts, status codes) of the targets table; tracked targets
+    have no projections."""
     from .review import STATUS
 
     h = HEAD[lang]
@@ -214,7 +215,7 @@ def summary_cells(review, lang: str, rows=None):
     else:
         head = [h["indicator"], h["unit"], h["base"], h["latest"], h["target"], h["required"],
                 h["needed"]] + [f"{h['projection']}{sep}{_title(s, lang)}"
-                                for s in review.sims] + [h["status"]]
+                                for s in review.sims if projections] + [h["status"]]
     out, codes = [], []
     for r in frame.itertuples(index=False):
         name = r.indicator_zh if lang == "zh" else r.indicator_en
@@ -229,7 +230,7 @@ def summary_cells(review, lang: str, rows=None):
                       rate(r.growth_needed_from_start, r.points, lang)]
             row = dict(zip(frame.columns, r, strict=True))
             cells += [_projection(row[f"{s.scenario.name}:projected"], r, lang)
-                      for s in review.sims]
+                      for s in review.sims if projections]
         cells.append(STATUS[r.status][0 if lang == "zh" else 1])
         out.append(cells)
         codes.append(r.status)
@@ -251,8 +252,9 @@ def headline_cells(review, lang: str):
         pct = r.is_rate or r.points
         value = (lambda v: "–" if missing(v) else f"{number(v)}%") if pct else \
             (lambda v: with_unit(v, r.unit, r.unit_zh, lang))
+        avg = f"{WORDS[lang]['avg']} " if r.average else ""
         latest = "–" if missing(r.latest_year) else \
-            f"{value(r.latest_actual)} ({int(r.latest_year)})"
+            f"{avg}{value(r.latest_actual)} ({int(r.latest_year)})"
         target = "–" if missing(r.target) else target_text(
             next(t for t in review.summary.itertuples(index=False) if t.id == r.id), lang)
         cells = [name, value(r.baseline_2020), latest,

@@ -336,10 +336,12 @@ def test_report_in_headless_chromium(report, tmp_path):
         text = page.evaluate("document.body.innerText")
         missing = sorted({c for c in text if not c.isspace() and ord(c) not in cmap})
         assert missing == []
-        cells = page.evaluate("Array.from(document.querySelectorAll('td')).map(c => "
-                              "c.innerText)")
-        english = re.compile(r"\d\s*(yuan|count|TEU|/year|enterprises|firms|pp)\b")
+        tables = page.evaluate("Array.from(document.querySelectorAll('table')).map(t => "
+                               "Array.from(t.querySelectorAll('td')).map(c => c.innerText))")
+        cells = [c for table in tables[:-1] for c in table]  # all but the sources' quotes
+        english = re.compile(r"yuan|count|TEU|/year|Year|Dmnl|enterprises|firms|\bpp\b")
         assert [c for c in cells if english.search(c)] == []
+        assert "1/年" in cells  # a parameter's unit in the assumptions
         chinese = [c for c in cells if re.search(r"\d\s*(亿元|家|万标准箱|个|件|场次|%)", c)]
         assert any("亿元" in c for c in chinese) and any("家" in c for c in chinese)
         assert "0.37个百分点/年" in cells  # 55 - 53.9 = 1.1 points over 3 years

@@ -6,7 +6,9 @@ import math
 import textwrap
 
 UNIT_ZH = {"100 million yuan": "亿元", "%": "%", "%/year": "%", "enterprises": "家",
-           "10 thousand people": "万人", "10 thousand TEU": "万标准箱", "Dmnl": ""}
+           "10 thousand people": "万人", "10 thousand TEU": "万标准箱", "Dmnl": "",
+           "1/Year": "1/年", "Year": "年", "enterprises/Year": "家/年",
+           "100 million yuan/Year": "亿元/年", "100 million yuan/(10 thousand people)": "亿元/万人"}
 COMPARATOR_TEXT = {
     "zh": {"approx": "约 {v}（±{tol}）", "at_least": "≥ {v}", "reach": "达到 {v}"},
     "en": {"approx": "about {v} (±{tol})", "at_least": "≥ {v}", "reach": "reach {v}"},
