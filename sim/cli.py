@@ -24,6 +24,13 @@ ENGINE = click.option("--engine", "engine_name", type=click.Choice(["batch", "py
                       help="batch: numpy, same results as PySD; models it does not support "
                            "run with PySD. pysd: always PySD.")
 SEED = click.option("--seed", type=int, help="Random seed [default: the scenario's].")
+ACTUALS = click.option("--actuals", type=click.Path(path_type=Path),
+                       help="Anchor the run on these actuals (CSV: year,indicator,value,unit,"
+                            "grade,basis,source): observed years are data, projections start "
+                            "from the latest [default: the scenario's actuals:].")
+AS_OF = click.option("--as-of", "as_of", type=int,
+                     help="Use the actuals up to this year only [default: the latest year "
+                          "with data].")
 SET = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                    help="Override a model constant for this run (repeatable); wins over the "
                         "scenario files.")
@@ -79,6 +86,17 @@ def _notice(sim) -> None:
         click.echo(f"note: {sim.notice}", err=True)
 
 
+def _anchor_notes(sim, lang: str) -> None:
+    """One line on an anchored run's as-of year, then what the data overrode."""
+    if sim.anchor is None:
+        return
+    click.echo((f"以{sim.anchor.as_of}年及以前的实际数据为起点" if lang == "zh" else
+                f"anchored on actuals to {sim.anchor.as_of}") + f" ({sim.scenario.actuals.name})",
+               err=True)
+    for line in sim.anchor.notices:
+        click.echo(f"note: {line}", err=True)
+
+
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
     from .targets import STATUS_ZH as ZH_STATUS
@@ -120,16 +138,19 @@ def main(ctx, debug):
 @click.argument("scenario_file", metavar="SCENARIO")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/<scenario name>].")
+@ACTUALS
+@AS_OF
 @SET
 @LANG
 @ENGINE
-def run(scenario_file, out, sets, lang, engine_name):
+def run(scenario_file, out, actuals, as_of, sets, lang, engine_name):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
     with library_loading():
         from . import runner
 
     def show(sim):
         _notice(sim)
+        _anchor_notes(sim, lang)
         if sim.targets is not None:
             click.echo(format_targets(sim.targets, lang))
             modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
@@ -138,7 +159,7 @@ def run(scenario_file, out, sets, lang, engine_name):
                         "\n{met} of {n} modelled targets met").format(met=met, n=len(modelled)))
 
     sim = runner.run(scenario_file, sets=sets, out=out, lang=lang, on_simulated=show,
-                     engine_name=engine_name)
+                     engine_name=engine_name, actuals=actuals, as_of=as_of)
     dest = out or Path("outputs") / sim.scenario.name
     click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
 
@@ -147,16 +168,23 @@ def run(scenario_file, out, sets, lang, engine_name):
 @click.argument("scenario_files", nargs=-1, required=True, metavar="SCENARIO...")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/compare].")
+@ACTUALS
+@AS_OF
 @SET
 @LANG
 @ENGINE
-def compare(scenario_files, out, sets, lang, engine_name):
+def compare(scenario_files, out, actuals, as_of, sets, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
     with library_loading():
         from . import runner
 
+    def show(sim):
+        _notice(sim)
+        _anchor_notes(sim, lang)
+
     table = runner.compare(scenario_files, sets=sets, out=out, lang=lang,
-                           engine_name=engine_name, on_simulated=_notice)
+                           engine_name=engine_name, on_simulated=show, actuals=actuals,
+                           as_of=as_of)
     if not table.empty:
         shown = table[table[table.columns[-1]] != "tracked"]
         cols = ["id"] + [c for c in table.columns if c.endswith(":projected")]
@@ -172,9 +200,11 @@ def compare(scenario_files, out, sets, lang, engine_name):
               help="Sampling design [default: the scenario's, else latin_hypercube].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/uncertainty/<scenario name>].")
+@ACTUALS
+@AS_OF
 @SET
 @LANG
-def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
+def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, sets, lang):
     """Probability of meeting each target, from the scenario's uncertainty: section."""
     with library_loading():
         from . import uncertainty as unc
@@ -184,7 +214,7 @@ def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
     def progress(done, total):
         click.echo(f"{chr(13) if live else ''}  {done}/{total} members", nl=not live, err=True)
 
-    result = unc.run(scenario_file, samples, seed, sampling, sets, progress)
+    result = unc.run(scenario_file, samples, seed, sampling, sets, progress, actuals, as_of)
     if live:
         click.echo("", err=True)
     if result.ensemble.notice:
@@ -210,14 +240,16 @@ def uncertainty(scenario_file, samples, seed, sampling, out, sets, lang):
 @SEED
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/sensitivity/<scenario name>_<method>].")
+@ACTUALS
+@AS_OF
 @SET
 @LANG
-def sensitivity(scenario_file, method, samples, seed, out, sets, lang):
+def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, sets, lang):
     """Rank the uncertain parameters by their effect on each 2025 target."""
     with library_loading():
         from . import sensitivity as sens
 
-    result = sens.run(scenario_file, method, samples, seed, sets)
+    result = sens.run(scenario_file, method, samples, seed, sets, actuals=actuals, as_of=as_of)
     dest = out or Path("outputs") / "sensitivity" / f"{result.scenario.name}_{method}"
     sens.write(result, dest, lang)
     click.echo(result.ranking.to_string(index=False, float_format=lambda v: f"{v:.3f}"))

@@ -3,7 +3,6 @@ member through PySD in worker processes when the batch engine does not support t
 
 from __future__ import annotations
 
-import math
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -13,6 +12,7 @@ import pandas as pd
 
 from .engine import batch, pysd_engine
 from .scenario import Scenario
+from .yearly import step_function
 
 CHUNK = 2500  # members per batch call: bounds memory and paces the progress display
 
@@ -32,12 +32,23 @@ class Ensemble:
         return np.round(self.times[whole]).astype(int), self.values[name][whole]
 
 
-def _series_functions(scenario: Scenario, defaults: dict) -> dict:
+def _series_functions(scenario: Scenario, defaults: dict, solved: dict) -> dict:
     """A scenario's yearly values; other years take `defaults` (a member's draw, or the
-    constant), so a drawn parameter keeps the scenario's year-by-year overrides."""
-    return {batch.key(name): (lambda t, b=by_year, d=defaults[name]:
-                              b.get(int(math.floor(t + 1e-9)) + 1, d))
-            for name, by_year in scenario.series.items()}
+    constant), so a drawn parameter keeps the scenario's year-by-year overrides. `solved`
+    (input -> year -> values per member) are an anchored run's shocks, which win."""
+    return {batch.key(name): step_function(scenario.series.get(name, {}),
+                                           defaults.get(name, 0.0), solved.get(name))
+            for name in set(scenario.series) | set(solved)}
+
+
+def _anchoring(scenario: Scenario):
+    """The actuals and as-of year of an anchored scenario, or None."""
+    if scenario.actuals is None:
+        return None
+    from . import actuals, anchoring
+
+    observed = actuals.load(scenario.actuals, scenario.model)
+    return observed, anchoring.as_of_year(scenario, observed, scenario.as_of)
 
 
 def _pysd_member(args):
@@ -61,12 +72,20 @@ def run(scenario: Scenario, draws: pd.DataFrame, progress=None) -> Ensemble:
         return _with_pysd(scenario, draws, progress, notice)
     fixed = {batch.key(k): v for k, v in scenario.constants.items() if k not in draws}
     names = {batch.key(k): k for k in draws.columns}
+    anchored = _anchoring(scenario)
     parts = []
     for start in range(0, n, CHUNK):
         chunk = draws.iloc[start:start + CHUNK]
         drawn = {real: chunk[real].to_numpy(float) for real in draws.columns}
         params = {**fixed, **{key: drawn[real] for key, real in names.items()}}
-        series = _series_functions(scenario, {**resolved, **drawn})
+        solved = {}
+        if anchored is not None:
+            from .anchoring import solve
+
+            solution = solve(scenario, *anchored, members=drawn)
+            params.update({batch.key(k): v for k, v in solution.initial.items()})
+            solved = solution.shocks
+        series = _series_functions(scenario, {**resolved, **drawn}, solved)
         out = batch.simulate(c, params, scenario.time, series)
         size = len(chunk)
         parts.append({k: np.broadcast_to(v.reshape(len(out["time"]), -1),

@@ -16,7 +16,6 @@ The status words and their rules are STATUS and RULES below: the report prints R
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from dataclasses import dataclass
@@ -25,13 +24,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import actuals as actuals_mod
 from . import indicators as ind
 from . import measures
 from . import model as model_mod
 from . import outputs, runner
 from . import scenario as scen
 from . import targets as tgt
-from .calibration.spec import load_data
 from .errors import InputError, Problem
 from .yamlfile import display_path
 
@@ -63,8 +62,8 @@ RULES = {
                     "（情景可对单个目标设 strict: true，此时记为“高于目标区间”，不计为完成）。",
         "above": "高于目标区间：按严格口径判读的“左右”类目标，实际值高于区间上限，不计为完成。",
         "on_track": "进度符合预期：最新实际值不低于从起点到目标值的等速路径在该年的数值；"
-                    "起点为2020年基数，无2020年数据时为最早的实际值；占比类指标按每年变动的"
-                    "百分点等速计算。",
+                    "起点为2020年基数；无2020年数据时，为2020年以前最近一年的实际值，没有则为"
+                    "2020年以后最早的实际值；占比类指标按每年变动的百分点等速计算。",
         "behind": "滞后：最新实际值低于上述等速路径。",
         "one_year": "仅一年数据，无法判断进度：没有2020年基数，且只有一个实际值。",
         "no_data": "暂无新数据：2020年以后没有实际值。",
@@ -87,7 +86,8 @@ RULES = {
                  "band; not met.",
         "on_track": "On track: the latest actual is on or above the constant-pace path from the "
                     "start to the target; the start is the 2020 value, or without one the "
-                    "earliest actual; shares move by constant percentage points.",
+                    "last actual before 2020, or failing that the earliest after it; shares "
+                    "move by constant percentage points.",
         "behind": "Behind: the latest actual is below that path.",
         "one_year": "One year of data, pace not known: no 2020 value and a single actual.",
         "no_data": "No data after the base year: no actual after 2020.",
@@ -135,20 +135,6 @@ class Review:
     final: bool
 
 
-def load_actuals(path: Path, model_path: Path) -> pd.DataFrame:
-    """Actuals in long form (year, indicator, value, unit, grade, basis, source, line),
-    checked line by line; grade and basis are optional columns."""
-    catalogue = ind.catalogue_for(model_path)
-    targets = tgt.catalogue_for(model_path)
-    known = set(catalogue["id"]) | set(targets["id"]) | set(model_mod.info(model_path).variables)
-    data = load_data(Path(path), known, columns=("year", "indicator", "value", "unit", "source"))
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        extra = {n: row for n, row in enumerate(csv.DictReader(f), start=2)}
-    for col in ("grade", "basis"):
-        data[col] = [(extra[n].get(col) or "").strip() for n in data["line"]]
-    return data[["year", "indicator", "value", "unit", "grade", "basis", "source", "line"]]
-
-
 def comparable(basis: str) -> bool:
     """Whether an actual on `basis` can be set against the plan's targets."""
     return basis not in OTHER_BASES
@@ -163,7 +149,9 @@ class Observed:
 
 
 def observed(target, actuals: pd.DataFrame, catalogue: pd.DataFrame) -> Observed:
-    """The actuals that measure `target`, on the plan's basis, as one yearly series."""
+    """The actuals that measure `target`, on the plan's basis, as one yearly series: its own
+    rows for a level target; for a growth target the level it grows from (the catalogue's
+    `series`, or the modelled variable's level), else its yearly rates chained."""
     usable = actuals[np.array([comparable(b) for b in actuals["basis"]], dtype=bool)]
 
     def series(indicator_id):
@@ -172,17 +160,16 @@ def observed(target, actuals: pd.DataFrame, catalogue: pd.DataFrame) -> Observed
 
     if target.measure == "level":
         return Observed(series(target.id), "level")
-    if target.measure == "average_growth":
-        return Observed(_chain(series(target.id), target.base_year), "index")
-    same = catalogue[catalogue["variable"] == target.variable]
-    for row in same[same["measure"] == "level"].itertuples(index=False):
-        levels = series(row.id)
+    modelled = target.variable != tgt.TRACKED
+    same = catalogue[(catalogue["variable"] == target.variable) & modelled]
+    for ident in [target.series] + list(same[same["measure"] == "level"]["id"]):
+        levels = series(ident) if ident else pd.Series(dtype=float)
         if target.base_year in levels.index and len(levels[levels.index > target.base_year]):
             return Observed(levels, "level")
     rates = series(target.id)
-    for row in same[same["measure"] == "yoy"].itertuples(index=False):
+    for ident in same[same["measure"] == "yoy"]["id"]:
         if not len(rates):
-            rates = series(row.id)
+            rates = series(ident)
     return Observed(_chain(rates, target.base_year), "index")
 
 
@@ -242,7 +229,9 @@ def judge(target, obs: pd.Series, as_of: int) -> dict:
     if word in ("met", "exceeded", "above"):
         out["status"] = word
         return out
-    start_year = target.base_year if base is not None else int(obs.index.min())
+    before = obs[obs.index < target.base_year]
+    start_year = target.base_year if base is not None else \
+        int(before.index.max()) if len(before) else int(after.index.min())
     start = float(obs[start_year])
     out["start_year"] = start_year
     out["required"] = float(measures.required(latest, latest_year, level, target.year, points))
@@ -264,21 +253,21 @@ def as_of_year(actuals: pd.DataFrame, as_of: int | None) -> int:
 def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
           as_of: int | None = None) -> Review:
     """Everything the report shows, as pandas objects."""
-    sims = [runner.simulate(p, sets) for p in scenario_paths]
-    model_path = sims[0].scenario.model
+    scenarios = [scen.load(p, sets) for p in scenario_paths]
+    model_path = scenarios[0].model
     catalogue = ind.catalogue_for(model_path)
     targets = tgt.catalogue_for(model_path)
     if catalogue is None or targets is None:
         raise InputError([Problem(str(scenario_paths[0]), "model", "the review needs the plan "
                                   "model's indicators.csv and targets.csv beside the .mdl.")])
-    targets = tgt.with_overrides(targets, sims[0].scenario.targets)
+    targets = tgt.with_overrides(targets, scenarios[0].targets)
     first, last = int(targets["base_year"].min()) + 1, int(targets["year"].max())
-    if as_of is not None and as_of < first:
-        raise InputError([Problem("--as-of", str(as_of), f"before the plan's first year. "
-                                  f"Give a year from {first} ({last} for the final "
-                                  f"evaluation).")])
-    actuals = load_actuals(Path(actuals_path), model_path)
-    year = as_of_year(actuals, as_of)
+    if as_of is not None and not first <= as_of <= last:
+        raise InputError([Problem("--as-of", str(as_of), f"outside the plan. Give a year from "
+                                  f"{first} to {last} ({last} for the final evaluation).")])
+    actuals = actuals_mod.load(Path(actuals_path), model_path)
+    year = min(as_of_year(actuals, as_of), last)
+    sims = [runner.simulate(s, actuals=Path(actuals_path), as_of=year) for s in scenarios]
     actuals = actuals[actuals["year"] <= year].reset_index(drop=True)
     final = year >= int(targets["year"].max())
     rows = []
@@ -388,10 +377,12 @@ def _bands(folder, sims):
     for sim in sims:
         if scen.scenario_hash(sim.scenario) == drawn:
             return pd.read_csv(path, encoding="utf-8-sig"), sim.scenario.name
-    raise InputError([Problem(where, "--uncertainty", f"drawn from scenario "
-                              f"'{manifest.get('scenario')}' as it was then, which is none of "
-                              f"this review's scenarios ({', '.join(s.scenario.name for s in sims)}"
-                              f"). Rerun 'sim uncertainty' on one of them.")])
+    names = ", ".join(s.scenario.name for s in sims)
+    data, year = display_path(sims[0].scenario.actuals), sims[0].scenario.as_of
+    raise InputError([Problem(where, "--uncertainty", f"drawn from '{manifest.get('scenario')}' "
+                              f"with other inputs than every scenario of this review ({names}, "
+                              f"on {data} to {year}). Rerun 'sim uncertainty' on one of them "
+                              f"with --actuals {data} --as-of {year}.")])
 
 
 def _assumptions(scenario, info) -> pd.DataFrame:

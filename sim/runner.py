@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import background, engine, measures, outputs
+from . import actuals as actuals_mod
+from . import anchoring, background, engine, measures, outputs
 from . import indicators as ind
 from . import model as model_mod
 from . import scenario as scen
@@ -31,14 +32,32 @@ class Simulation:
     target_catalogue: pd.DataFrame | None
     engine: str = "batch"
     notice: str | None = None
+    anchor: anchoring.Anchored | None = None
 
 
-def simulate(scenario: scen.Scenario | str | Path, sets=(), engine_name: str = "batch"
-             ) -> Simulation:
-    """Run one scenario (a loaded Scenario or a YAML path) and measure it against targets."""
+def simulate(scenario: scen.Scenario | str | Path, sets=(), engine_name: str = "batch",
+             actuals: Path | None = None, as_of: int | None = None) -> Simulation:
+    """Run one scenario (a loaded Scenario or a YAML path) and measure it against targets.
+
+    With actuals (the scenario's `actuals:` or the argument), the run is anchored on them up
+    to the as-of year and projects from there (sim/anchoring.py)."""
     if not isinstance(scenario, scen.Scenario):
         scenario = scen.load(scenario, sets)
-    results, used, notice = engine.run_with(scenario, engine=engine_name)
+    scenario = anchoring.configure(scenario, actuals, as_of)
+    anchored = None
+    used, notice = engine_name, None
+    if scenario.actuals is not None:
+        observed = actuals_mod.load(scenario.actuals, scenario.model)
+
+        def run(anchored_scenario):
+            nonlocal used, notice
+            out, used, notice = engine.run_with(anchored_scenario, engine=engine_name)
+            return out
+
+        anchored = anchoring.anchor(scenario, observed, scenario.as_of, run)
+        results = anchored.results
+    else:
+        results, used, notice = engine.run_with(scenario, engine=engine_name)
     ind_catalogue = ind.catalogue_for(scenario.model)
     tgt_catalogue = tgt.catalogue_for(scenario.model)
     indicators = ind.compute(results, ind_catalogue) if ind_catalogue is not None else None
@@ -46,7 +65,23 @@ def simulate(scenario: scen.Scenario | str | Path, sets=(), engine_name: str = "
     if tgt_catalogue is not None:
         tgt_catalogue = tgt.with_overrides(tgt_catalogue, scenario.targets)
         targets = tgt.evaluate(results, tgt_catalogue)
-    return Simulation(scenario, results, indicators, targets, tgt_catalogue, used, notice)
+    return Simulation(scenario, results, indicators, targets, tgt_catalogue, used, notice,
+                      anchored)
+
+
+def indicator_table(sim: Simulation) -> pd.DataFrame | None:
+    """The indicators by year; an anchored run adds, after each indicator, a column
+    `<id>_status` saying whether each value is observed, filled, modelled or projected."""
+    if sim.indicators is None or sim.anchor is None:
+        return sim.indicators
+    table = sim.indicators.copy()
+    columns = []
+    for name in sim.indicators.columns:
+        columns.append(name)
+        if name in sim.anchor.provenance.columns:
+            table[f"{name}_status"] = sim.anchor.provenance[name].reindex(table.index)
+            columns.append(f"{name}_status")
+    return table[columns]
 
 
 def _chart_inputs(sim: Simulation, target, lang: str):
@@ -103,6 +138,9 @@ def _manifest(sims: list[Simulation]) -> dict:
             "parameters": sim.scenario.resolved_constants(info),
             "series": {k: {str(y): v for y, v in s.items()} for k, s in
                        sim.scenario.series.items()},
+            **({"actuals": {"path": str(sim.scenario.actuals),
+                            "sha256": model_mod.file_sha256(sim.scenario.actuals),
+                            "as_of": sim.anchor.as_of}} if sim.anchor is not None else {}),
         })
     return {"runs": entries}
 
@@ -112,13 +150,14 @@ def _targets_for_output(targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(path, sets=(), out: Path | None = None, lang: str = "zh",
-        on_simulated=None, engine_name: str = "batch") -> Simulation:
+        on_simulated=None, engine_name: str = "batch", actuals: Path | None = None,
+        as_of: int | None = None) -> Simulation:
     """Run a scenario file and write its output folder (default outputs/<name>/).
 
     `on_simulated(sim)`, if given, is called once the results are known and before the
     files are written, so that a caller can show them while the charts are drawn.
     """
-    sim = simulate(path, sets, engine_name)
+    sim = simulate(path, sets, engine_name, actuals, as_of)
     if on_simulated is not None:
         on_simulated(sim)
     dest = Path(out) if out else Path("outputs") / sim.scenario.name
@@ -129,8 +168,11 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
         outputs.write_csv(results, tmp / "results.csv")
         tables = {"results": results}
         if sim.indicators is not None:
-            outputs.write_csv(sim.indicators, tmp / "indicators.csv")
-            tables = {"indicators": sim.indicators, **tables}
+            table = indicator_table(sim)
+            outputs.write_csv(table, tmp / "indicators.csv")
+            tables = {"indicators": table, **tables}
+        if sim.anchor is not None:
+            _write_anchoring(sim.anchor, tmp, tables)
         if sim.targets is not None:
             targets = _targets_for_output(sim.targets)
             outputs.write_csv(targets, tmp / "targets.csv", index=False)
@@ -139,6 +181,15 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
         outputs.write_yaml(sim.scenario.to_dict(info), tmp / "scenario.yaml")
         outputs.write_manifest(_manifest([sim]), tmp / "manifest.json")
     return sim
+
+
+def _write_anchoring(anchor: anchoring.Anchored, folder: Path, tables: dict) -> None:
+    """The solved shocks and every actual against the anchored run."""
+    outputs.write_csv(anchor.shocks.round(12), folder / "shocks.csv")
+    checks = anchor.checks.round({"model": 9, "gap_pct": 9})
+    outputs.write_csv(checks, folder / "actuals_check.csv", index=False)
+    tables["shocks"] = anchor.shocks
+    tables["actuals_check"] = checks.set_index(["indicator", "year"])
 
 
 def comparison_table(sims: list[Simulation]) -> pd.DataFrame:
@@ -156,9 +207,10 @@ def comparison_table(sims: list[Simulation]) -> pd.DataFrame:
 
 
 def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
-            engine_name: str = "batch", on_simulated=None) -> pd.DataFrame:
+            engine_name: str = "batch", on_simulated=None, actuals: Path | None = None,
+            as_of: int | None = None) -> pd.DataFrame:
     """Run several scenarios and write overlay charts and a targets-by-scenario table."""
-    sims = [simulate(p, sets, engine_name) for p in paths]
+    sims = [simulate(p, sets, engine_name, actuals, as_of) for p in paths]
     if on_simulated is not None:
         for sim in sims:
             on_simulated(sim)
@@ -173,7 +225,7 @@ def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
             background.Job(_write_charts, sims, tmp / "charts", lang):
         if not table.empty:
             outputs.write_csv(table, tmp / "targets_by_scenario.csv", index=False)
-        frames = [s.indicators.assign(scenario=s.scenario.name).reset_index()
+        frames = [indicator_table(s).assign(scenario=s.scenario.name).reset_index()
                   for s in sims if s.indicators is not None]
         tables = {}
         if frames:

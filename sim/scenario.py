@@ -21,8 +21,8 @@ from . import targets as targets_mod
 from .errors import InputError, Problem
 from .yamlfile import display_path, is_number, line_of, number_hint, read_yaml, suggest
 
-TOP_KEYS = ("name", "title", "description", "extends", "model", "time", "constants", "series",
-            "targets", "uncertainty")
+TOP_KEYS = ("name", "title", "description", "extends", "model", "actuals", "as_of", "time",
+            "constants", "series", "targets", "uncertainty")
 TIME_KEYS = ("initial", "final", "step", "saveper")
 TEXT_KEYS = ("zh", "en")
 TARGET_KEYS = ("tolerance", "measure", "strict")
@@ -44,6 +44,8 @@ class Scenario:
     series: dict = field(default_factory=dict)
     targets: dict = field(default_factory=dict)
     uncertainty: dict = field(default_factory=dict)
+    actuals: Path | None = None
+    as_of: int | None = None
 
     def resolved_constants(self, info: model_mod.ModelInfo) -> dict[str, float]:
         """Every parameter of the model with the value this scenario runs it with."""
@@ -64,6 +66,8 @@ class Scenario:
             "series": {k: {int(y): float(v) for y, v in sorted(s.items())}
                        for k, s in sorted(self.series.items())},
             "targets": {k: dict(v) for k, v in sorted(self.targets.items())},
+            **({"actuals": str(self.actuals)} if self.actuals else {}),
+            **({"as_of": self.as_of} if self.as_of is not None else {}),
             **({"uncertainty": self.uncertainty} if self.uncertainty.get("parameters") else {}),
         }
 
@@ -107,13 +111,20 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
     for key in ("title", "description"):
         if key in data:
             part[key] = _check_text(data, key, display, problems)
-    for key in ("extends", "model"):
+    for key in ("extends", "model", "actuals"):
         if key in data:
             if not isinstance(data[key], str) or not data[key].strip():
                 problems.append(Problem(display, key, "must be a file path, relative to this "
                                         "file.", line_of(data, key)))
             else:
                 part[key] = (path.parent / data[key]).resolve()
+    if "as_of" in data:
+        value = data["as_of"]
+        if not isinstance(value, int) or isinstance(value, bool):
+            problems.append(Problem(display, "as_of", f"must be a year such as 2022; got "
+                                    f"{value!r}.", line_of(data, "as_of")))
+        else:
+            part["as_of"] = value
     if "time" in data:
         part["time"] = {}
         if not isinstance(data["time"], dict):
@@ -254,8 +265,10 @@ def load(path: str | Path, sets=()) -> Scenario:
     merged = {"time": {}, "constants": {}, "series": {}, "targets": {}}
     model_path = model_mod.DEFAULT_MODEL
     model_where = None
+    anchoring = {}
     for file, part in chain:
         disp = display_path(file)
+        anchoring.update({k: part[k] for k in ("actuals", "as_of") if k in part})
         if "model" in part:
             model_path, model_where = part["model"], (disp, part["_lines"].get("model"))
         merged["time"].update({k: (v, disp, None) for k, v in part.get("time", {}).items()})
@@ -282,7 +295,10 @@ def load(path: str | Path, sets=()) -> Scenario:
     scenario = Scenario(
         name=own.get("name", chain[-1][0].stem), path=chain[-1][0],
         files=[f for f, _ in chain], model=model_path,
-        title=own.get("title", {}), description=own.get("description", {}))
+        title=own.get("title", {}), description=own.get("description", {}), **anchoring)
+    if scenario.actuals is not None and not scenario.actuals.is_file():
+        problems.append(Problem(display, "actuals", f"file not found: {scenario.actuals}. Give "
+                                "a path relative to the scenario file."))
     problems.extend(set_problems)
     _validate_against_model(scenario, merged, set_values, info, problems)
     for file, part in chain:
@@ -323,7 +339,8 @@ def with_values(base: Scenario, file: str, time: dict | None = None,
     merged["time"] = {**{k: (v, where, None) for k, v in base.time.items()}, **merged["time"]}
     scenario = Scenario(name=base.name, path=base.path, files=list(base.files),
                         model=base.model, title=dict(base.title),
-                        description=dict(base.description), uncertainty=base.uncertainty)
+                        description=dict(base.description), uncertainty=base.uncertainty,
+                        actuals=base.actuals, as_of=base.as_of)
     problems: list[Problem] = []
     for key, (value, src, line) in merged["time"].items():
         if key not in TIME_KEYS or not is_number(value):

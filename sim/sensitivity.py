@@ -43,14 +43,17 @@ def _problem(names: list[str]) -> dict:
 
 
 def run(path, method: str = "sobol", samples: int | None = None, seed: int | None = None,
-        sets=(), progress=None) -> Sensitivity:
-    """Indices of every modelled 2025 target for every uncertain parameter."""
+        sets=(), progress=None, actuals=None, as_of=None) -> Sensitivity:
+    """Indices of every modelled 2025 target for every uncertain parameter (anchored on
+    actuals up to the as-of year when they are given)."""
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import morris as morris_sample
     from SALib.sample import sobol as sobol_sample
 
-    scenario = scen.load(path, sets)
+    from .anchoring import configure
+
+    scenario = configure(scen.load(path, sets), actuals, as_of)
     base = samples if samples is not None else DEFAULT_BASE[method]
     settings = settings_for(scenario, base, seed, None, minimum=MIN_BASE[method])
     if method == "sobol" and base & (base - 1):

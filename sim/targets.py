@@ -44,8 +44,9 @@ def catalogue_for(model_path: Path) -> pd.DataFrame | None:
     for col in ("target", "scale"):
         table[col] = table[col].astype(float)
     table["tolerance"] = [float(t) if t != "" else math.nan for t in table["tolerance"]]
-    if "unit_zh" not in table.columns:
-        table["unit_zh"] = table["unit"]
+    for col, default in (("unit_zh", table["unit"]), ("series", "")):
+        if col not in table.columns:
+            table[col] = default
     table["strict"] = False
     return table
 

@@ -68,9 +68,13 @@ def target_values(ens: ensemble.Ensemble, target) -> np.ndarray | None:
     return None if np.all(np.isnan(out)) else out
 
 
-def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None) -> Uncertainty:
-    """Sample, run and summarise; returns pandas objects (nothing is written)."""
-    scenario = scen.load(path, sets)
+def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
+        actuals=None, as_of=None) -> Uncertainty:
+    """Sample, run and summarise; returns pandas objects (nothing is written). With actuals,
+    every member is anchored on them up to the as-of year (sim/anchoring.py)."""
+    from .anchoring import configure
+
+    scenario = configure(scen.load(path, sets), actuals, as_of)
     settings = settings_for(scenario, samples, seed, sampling)
     draws = distributions.sample(settings["parameters"], settings["samples"],
                                  settings["sampling"], settings["seed"])

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sim import review
 from sim.cli import main
 from sim.errors import InputError
+from sim.yamlfile import display_path
 
 from .conftest import REPO, SCENARIOS
 
@@ -55,7 +56,8 @@ def cases(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def built():
-    return review.build(ACTUALS, [SCENARIOS / "baseline.yaml", SCENARIOS / "downside.yaml"])
+    return review.build(ACTUALS, [SCENARIOS / "baseline.yaml", SCENARIOS / "downside.yaml"],
+                        as_of=2022)
 
 
 def test_status_and_required_growth_by_hand(built):
@@ -169,13 +171,14 @@ def test_final_evaluation_with_target_year_data(tmp_path):
     assert not midterm.final and midterm.as_of == 2022
 
 
-def test_as_of_before_the_plan_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("year", ["2020", "2026"])
+def test_as_of_outside_the_plan_is_refused(tmp_path, monkeypatch, year):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["review", "--actuals", str(ACTUALS), "--as-of", "2020",
+    result = CliRunner().invoke(main, ["review", "--actuals", str(ACTUALS), "--as-of", year,
                                        str(SCENARIOS / "baseline.yaml"), "--out", "r"])
     assert (result.exit_code, result.output) == (
-        1, "Error: --as-of: 2020 | before the plan's first year. Give a year from 2021 (2025 "
-           "for the final evaluation).\n")
+        1, f"Error: --as-of: {year} | outside the plan. Give a year from 2021 to 2025 (2025 for "
+           "the final evaluation).\n")
     assert not (tmp_path / "r").exists()
 
 
@@ -183,8 +186,8 @@ def test_already_met_when_the_latest_actual_meets_it(tmp_path):
     path = tmp_path / "a.csv"
     shutil.copyfile(ACTUALS, path)
     with open(path, "a", encoding="utf-8") as f:
-        f.write("2022,high_tech_enterprises,6600,count,test\n")
-    built = review.build(path, [SCENARIOS / "baseline.yaml"])
+        f.write("2022,high_tech_enterprises,6600,count,B,,test\n")
+    built = review.build(path, [SCENARIOS / "baseline.yaml"], as_of=2022)
     assert built.summary.set_index("id").loc["high_tech_enterprises", "status"] == "met"
 
 
@@ -204,7 +207,7 @@ def test_bad_actuals_rows_name_file_and_line(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["review", "--actuals", "gone.csv",
                                        str(SCENARIOS / "baseline.yaml"), "--out", "r"])
     assert (result.exit_code, result.output) == (
-        1, "Error: gone.csv: data file not found. Check the path.\n")
+        1, "Error: gone.csv: actuals file not found. Give the path of a CSV file.\n")
     assert not (tmp_path / "r").exists()
 
 
@@ -213,10 +216,10 @@ def report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("review")
     actuals = folder / "actuals.csv"  # the shipped actuals and a share's second year
     actuals.write_text(ACTUALS.read_text(encoding="utf-8") +
-                       "2022,producer_services_share_of_services,53.9,%,test\n",
+                       "2022,producer_services_share_of_services,53.9,%,B,census2018,test\n",
                        encoding="utf-8")
     out = folder / "review"
-    result = CliRunner().invoke(main, ["review", "--actuals", str(actuals),
+    result = CliRunner().invoke(main, ["review", "--actuals", str(actuals), "--as-of", "2022",
                                        str(SCENARIOS / "baseline.yaml"),
                                        str(SCENARIOS / "downside.yaml"), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -364,9 +367,10 @@ def test_report_in_headless_chromium(report, tmp_path):
 def test_uncertainty_bands_reach_the_charts(tmp_path, write_scenario):
     from sim import uncertainty
 
-    result = uncertainty.run(SCENARIOS / "baseline.yaml", samples=50, seed=3)
+    result = uncertainty.run(SCENARIOS / "baseline.yaml", samples=50, seed=3, actuals=ACTUALS,
+                             as_of=2022)
     folder = uncertainty.write(result, tmp_path / "unc", "en")
-    built = review.build(ACTUALS, [SCENARIOS / "baseline.yaml"], folder)
+    built = review.build(ACTUALS, [SCENARIOS / "baseline.yaml"], folder, as_of=2022)
     row = next(r for r in built.summary.itertuples(index=False) if r.id == "services_trade")
     band = review.chart_data(built, row, "en")["band"]
     expected = result.percentiles.set_index(["indicator", "year"]).loc[("services_trade", 2025)]
@@ -375,7 +379,12 @@ def test_uncertainty_bands_reach_the_charts(tmp_path, write_scenario):
     with pytest.raises(InputError, match="no percentiles.csv here"):
         review.build(ACTUALS, [SCENARIOS / "baseline.yaml"], tmp_path)
     with pytest.raises(InputError) as err:  # drawn from the baseline, shown on the downside
-        review.build(ACTUALS, [SCENARIOS / "downside.yaml"], folder)
+        review.build(ACTUALS, [SCENARIOS / "downside.yaml"], folder, as_of=2022)
+    data = display_path(ACTUALS)
     assert str(err.value.problems[0]).endswith(
-        "--uncertainty | drawn from scenario 'baseline' as it was then, which is none of this "
-        "review's scenarios (downside). Rerun 'sim uncertainty' on one of them.")
+        f"--uncertainty | drawn from 'baseline' with other inputs than every scenario of this "
+        f"review (downside, on {data} to 2022). Rerun 'sim uncertainty' on one of them "
+        f"with --actuals {data} --as-of 2022.")
+    with pytest.raises(InputError) as err:  # the baseline, but with data to another year
+        review.build(ACTUALS, [SCENARIOS / "baseline.yaml"], folder, as_of=2023)
+    assert f"(baseline, on {data} to 2023)" in str(err.value.problems[0])

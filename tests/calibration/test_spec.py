@@ -23,7 +23,7 @@ def problems(path):
 def test_a_good_spec_loads(write_spec):
     spec = calibration.load(write_spec(ROWS, GOOD))
     assert [p.name for p in spec.parameters] == ["hte formation rate"]
-    assert spec.parameters[0].start == 0.18  # the model's default
+    assert spec.parameters[0].start == 0.22  # the model's default
     assert list(spec.data["value"]) == [5554.0]
 
 
