@@ -148,6 +148,13 @@ def test_only_actuals_on_the_plans_basis_count(cases):
     assert rd["latest_year"] == 2022
     assert rd["required_growth"] == pytest.approx((2.9 - 2.5) / 3)
     assert rd["status"] == "behind"  # 2.43 + 0.47 x 2/5 = 2.618 > 2.5
+    rows = {r.id: r for r in cases[1].summary.itertuples(index=False)}
+    chart = review.chart_data(cases[1], rows["rd_share_gdp"], "zh")
+    assert chart["required"].index[0] == 2022 and chart["required"].iloc[0] == 2.5
+    assert chart["required"].iloc[-1] == pytest.approx(2.9)
+    assert list(chart["actual"].index) == [2020, 2022]  # the census-2023 value is not drawn
+    culture = review.chart_data(cases[1], rows["culture_industry_share_gdp"], "zh")
+    assert culture["required"] is None and culture["actual"].empty
 
 
 def test_final_evaluation_with_target_year_data(tmp_path):
