@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
 from datetime import datetime, timezone
 
 import pandas as pd

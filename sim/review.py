@@ -58,8 +58,9 @@ RULES = {
     "zh": {
         "met": "已完成：最新实际值已达到目标；增长类目标以目标增速所对应的目标年水平为准"
                "（基年值×(1+目标增速)^年数），“左右”类目标以区间下限为准。",
-        "exceeded": "超额完成：最新实际值已超过“左右”类目标区间的上限，计为完成"
-                    "（情景可对单个目标设 strict: true，此时记为“高于目标区间”，不计为完成）。",
+        "exceeded": "超额完成：实际值（中期评估为最新实际值，总结评估为目标年实际值）已超过"
+                    "“左右”类目标区间的上限，计为完成（情景可对单个目标设 strict: true，此时"
+                    "记为“高于目标区间”，不计为完成）。",
         "above": "高于目标区间：按严格口径判读的“左右”类目标，实际值高于区间上限，不计为完成。",
         "on_track": "进度符合预期：最新实际值不低于从起点到目标值的等速路径在该年的数值；"
                     "起点为2020年基数；无2020年数据时，为2020年以前最近一年的实际值，没有则为"
@@ -71,7 +72,8 @@ RULES = {
                 "2020年至目标年的年均增速计算）。",
         "not_done": "未完成：目标年的实际值未达到目标，差距列出差多少（增长类目标为年均增速"
                     "相差的百分点）。",
-        "no_final": "暂无目标年数据：目标年没有实际值，无法评估。",
+        "no_final": "暂无目标年数据：目标年没有实际值，无法评估；括号内为按最新实际值判断的"
+                    "进度。",
         "basis": "统计口径：规划目标以第四次全国经济普查（2018年）口径为准；其他口径的实际值"
                  "仅列入数据来源，不用于判定。",
     },
@@ -79,9 +81,10 @@ RULES = {
         "met": "Already met: the latest actual has reached the target; for a growth target, the "
                "level the target growth implies (base x (1 + growth)^years); for an 'about' "
                "target, the lower end of its band.",
-        "exceeded": "Exceeded: the latest actual is above the band of an 'about' target; this "
-                    "counts as met (a scenario can set strict: true for a target, when it is "
-                    "'above the band' and not met).",
+        "exceeded": "Exceeded: the actual (the latest in a mid-term review, the target "
+                    "year's in the final evaluation) is above the band of an 'about' target; "
+                    "this counts as met (a scenario can set strict: true for a target, when it "
+                    "is 'above the band' and not met).",
         "above": "Above the band: an 'about' target read strictly, with the actual above the "
                  "band; not met.",
         "on_track": "On track: the latest actual is on or above the constant-pace path from the "
@@ -95,7 +98,8 @@ RULES = {
                 "band; growth targets as the average annual growth from 2020).",
         "not_done": "Not met: the target year's actual falls short; the gap says by how much "
                     "(percentage points of average growth for growth targets).",
-        "no_final": "No value for the target year: the target cannot be evaluated yet.",
+        "no_final": "No value for the target year: the target cannot be evaluated yet; in "
+                    "brackets, the progress the latest actual shows.",
         "basis": "Statistical basis: the plan's targets stand on the 4th economic census (2018); "
                  "actuals on another basis are listed among the sources but not used.",
     },
@@ -186,43 +190,65 @@ def _chain(rates: pd.Series, base_year: int) -> pd.Series:
 def judge(target, obs: pd.Series, as_of: int) -> dict:
     """Status, required growth and the numbers behind them for one target.
 
-    `obs` is the target's observed series (levels or index) up to `as_of`."""
+    `obs` is the target's observed series (levels or index). From the target year on it is
+    the final evaluation; a target without a value for that year keeps its progress on the
+    latest actual as `interim`."""
     obs = obs[obs.index <= min(as_of, target.year)]
-    points = measures.is_points(target.measure, target.unit)
-    years = target.year - target.base_year
-    base = float(obs[target.base_year]) if target.base_year in obs.index else None
-    out = {"baseline": base, "latest_year": None, "latest": None, "target_level": None,
-           "required": None, "needed_from_start": None, "start_year": None, "measured": None,
-           "gap": None, "status": "no_data"}
-    after = obs[obs.index > target.base_year]
     final = as_of >= target.year
-    if target.measure != "level" and base is None:
-        out["status"] = "no_final" if final else "no_data"
+    if final and target.year in obs.index and target.base_year in obs.index or \
+            final and target.measure == "level" and target.year in obs.index:
+        return _final(target, obs)
+    out = _progress(target, obs)
+    if final:
+        out.update(interim=out["status"], status="no_final")
+    return out
+
+
+def _blank(target, obs) -> dict:
+    base = float(obs[target.base_year]) if target.base_year in obs.index else None
+    return {"baseline": base, "latest_year": None, "latest": None, "target_level": None,
+            "required": None, "needed_from_start": None, "start_year": None, "measured": None,
+            "gap": None, "status": "no_data", "interim": None}
+
+
+def _level(target, base):
+    """The level the target stands for: itself, or what its growth implies from `base`."""
+    if target.measure == "level":
+        return target.target
+    return measures.implied_level(target.measure, target.target,
+                                  target.year - target.base_year, base)
+
+
+def _final(target, obs: pd.Series) -> dict:
+    """完成 / 超额完成 / 未完成 from the target year's value, with the gap."""
+    out = _blank(target, obs)
+    value = float(obs[target.year])
+    how = "cumulative_growth" if target.measure == "cumulative_growth" else "cagr"
+    measured = value if target.measure == "level" else float(measures.value(
+        obs.to_numpy()[:, None], obs.index, how, target.year, target.base_year)[0])
+    word = measures.status(measured, target.target, target.comparator, target.tolerance,
+                           bool(target.strict)).item()
+    out.update(latest_year=target.year, latest=value, measured=measured,
+               target_level=_level(target, out["baseline"]), gap=measured - target.target,
+               status={"met": "done", "exceeded": "exceeded"}.get(word, "not_done"))
+    return out
+
+
+def _progress(target, obs: pd.Series) -> dict:
+    """已完成 / 超额完成 / 进度符合预期 / 滞后 ... from the latest actual."""
+    out = _blank(target, obs)
+    base = out["baseline"]
+    points = measures.is_points(target.measure, target.unit)
+    after = obs[obs.index > target.base_year]
+    if (target.measure != "level" and base is None) or not len(after):
         return out
     lo, hi = measures.level_bounds(target.measure, target.target, target.comparator,
-                                   target.tolerance, years, base if base is not None else 1.0)
-    level = target.target if target.measure == "level" else \
-        measures.implied_level(target.measure, target.target, years, base)
-    out["target_level"] = level
-    if final:
-        if target.year not in obs.index:
-            out["status"] = "no_final"
-            return out
-        value = float(obs[target.year])
-        measured = value if target.measure == "level" else float(measures.value(
-            obs.to_numpy()[:, None], obs.index, "cagr" if target.measure != "cumulative_growth"
-            else "cumulative_growth", target.year, target.base_year)[0])
-        word = measures.status(measured, target.target, target.comparator, target.tolerance,
-                               bool(target.strict)).item()
-        out.update(latest_year=target.year, latest=value, measured=measured,
-                   gap=measured - target.target,
-                   status={"met": "done", "exceeded": "exceeded"}.get(word, "not_done"))
-        return out
-    if not len(after):
-        return out
+                                   target.tolerance, target.year - target.base_year,
+                                   base if base is not None else 1.0)
+    level = _level(target, base)
     latest_year = int(after.index.max())
     latest = float(after[latest_year])
-    out.update(latest_year=latest_year, latest=latest)
+    out.update(latest_year=latest_year, latest=latest, target_level=level)
     if target.measure != "level":
         out["measured"] = float(measures.cagr(latest, base, latest_year - target.base_year))
     word = measures.classify(latest, lo, hi, bool(target.strict)).item()
@@ -286,7 +312,8 @@ def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
                "strict": bool(t.strict), "target_year": t.year,
                "target_level": j["target_level"], "required_growth": j["required"],
                "start_year": j["start_year"], "growth_needed_from_start": j["needed_from_start"],
-               "gap": j["gap"], "status": j["status"], "status_zh": STATUS[j["status"]][0]}
+               "gap": j["gap"], "status": j["status"], "status_zh": STATUS[j["status"]][0],
+               "interim": j["interim"] or ""}
         for sim in sims:
             row[f"{sim.scenario.name}:projected"] = \
                 sim.targets.set_index("id").loc[t.id, "projected"]
@@ -339,7 +366,7 @@ def _headline(sims, actuals, catalogue, summary, year) -> pd.DataFrame:
                "latest_year": latest_year,
                "latest_actual": float(obs[latest_year]) if latest_year else None,
                "growth_since_2020": since, "target": None, "required_growth": None,
-               "status": ""}
+               "status": "", "interim": ""}
         for sim in sims:
             table = sim.indicators
             row[f"{sim.scenario.name}:projected"] = float(table[ident].get(2025, np.nan)) \
@@ -351,7 +378,7 @@ def _headline(sims, actuals, catalogue, summary, year) -> pd.DataFrame:
            "is_rate": True, "points": False, "average": True, "baseline_2020": None,
            "latest_year": t.latest_year, "latest_actual": t.achieved,
            "growth_since_2020": t.achieved, "target": t.target,
-           "required_growth": t.required_growth, "status": t.status}
+           "required_growth": t.required_growth, "status": t.status, "interim": t.interim}
     for sim in sims:
         row[f"{sim.scenario.name}:projected"] = t[f"{sim.scenario.name}:projected"]
     rows.insert(0, row)
@@ -422,6 +449,8 @@ def chart_data(review: Review, row, lang: str = "zh") -> dict:
         paths[sim.scenario.title.get(lang) or sim.scenario.name] = path
         if review.bands is not None and sim.scenario.name == review.band_scenario:
             band, band_at = _band_for(review.bands, target, review.catalogue), i
+    first = min(int(p.index.min()) for p in paths.values())
+    actual = actual[actual.index >= first]  # history before the run stays in the sources
     required = None
     points = measures.is_points(target.measure, target.unit)
     if not pd.isna(row.latest_year) and row.target_level is not None and \

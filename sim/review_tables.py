@@ -204,13 +204,11 @@ def _gap(r, lang) -> str:
 def summary_cells(review, lang: str, rows=None, projections: bool = True):
     """(header, rows of cell texts, status codes) of the targets table; tracked targets
     have no projections."""
-    from .review import STATUS
-
     h = HEAD[lang]
     frame = review.summary if rows is None else rows
     sep = "：" if lang == "zh" else ": "
     if review.final:
-        head = [h["indicator"], h["unit"], h["base"], h["final"], h["target"], h["gap"],
+        head = [h["indicator"], h["unit"], h["base"], h["latest"], h["target"], h["gap"],
                 h["status"]]
     else:
         head = [h["indicator"], h["unit"], h["base"], h["latest"], h["target"], h["required"],
@@ -231,16 +229,26 @@ def summary_cells(review, lang: str, rows=None, projections: bool = True):
             row = dict(zip(frame.columns, r, strict=True))
             cells += [_projection(row[f"{s.scenario.name}:projected"], r, lang)
                       for s in review.sims if projections]
-        cells.append(STATUS[r.status][0 if lang == "zh" else 1])
+        cells.append(status_text(r.status, r.interim, lang))
         out.append(cells)
         codes.append(r.status)
     return head, out, codes
 
 
-def headline_cells(review, lang: str):
-    """(header, rows of cell texts, status codes) of the headline table."""
+def status_text(status: str, interim: str, lang: str) -> str:
+    """The status word, with the progress on the latest actual where the target year has
+    no value yet: '暂无目标年数据（最新：已完成）'."""
     from .review import STATUS
 
+    i = 0 if lang == "zh" else 1
+    if not interim:
+        return STATUS[status][i]
+    return f"{STATUS[status][0]}（最新：{STATUS[interim][0]}）" if lang == "zh" else \
+        f"{STATUS[status][1]} (latest: {STATUS[interim][1]})"
+
+
+def headline_cells(review, lang: str):
+    """(header, rows of cell texts, status codes) of the headline table."""
     h = HEAD[lang]
     sep = "：" if lang == "zh" else ": "
     head = [h["indicator"], h["base"], h["latest"], h["since"], h["target"], h["required"]] + \
@@ -261,7 +269,7 @@ def headline_cells(review, lang: str):
                  "–" if missing(r.growth_since_2020) else f"{number(r.growth_since_2020)}%",
                  target, rate(r.required_growth, False, lang)]
         cells += [value(row[f"{s.scenario.name}:projected"]) for s in review.sims]
-        cells.append(STATUS[r.status][0 if lang == "zh" else 1] if r.status else "–")
+        cells.append(status_text(r.status, r.interim, lang) if r.status else "–")
         out.append(cells)
         codes.append(r.status)
     return head, out, codes

@@ -173,7 +173,11 @@ def test_final_evaluation_with_target_year_data(tmp_path):
     assert s.loc["sei_va_growth", "gap"] == pytest.approx(sei - 8)
     assert s.loc["high_tech_enterprises", "status"] == "done"
     assert (s.loc["tech_smes", "status"], s.loc["tech_smes", "gap"]) == ("not_done", -500)
-    assert s.loc["finance_va", "status"] == "no_final"
+    assert (s.loc["finance_va", "status"], s.loc["finance_va", "interim"]) == ("no_final",
+                                                                                "one_year")
+    # no 2025 value, but 709.6 in 2024 already passes 576.455
+    tech = s.loc["tech_contract_turnover_growth"]
+    assert (tech["status"], tech["interim"], tech["latest_year"]) == ("no_final", "met", 2024)
     midterm = review.build(path, [SCENARIOS / "baseline.yaml"], as_of=2022)
     assert not midterm.final and midterm.as_of == 2022
 
