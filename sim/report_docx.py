@@ -16,16 +16,15 @@ LATIN_FONT = "Times New Roman"
 DPI = 300
 
 
-def _set_font(style_or_run, east_asia: str) -> None:
-    """Name the font for Latin and East Asian text of a style or run."""
+def _set_font(style, east_asia: str) -> None:
+    """Name the font for Latin and East Asian text of a style; theme fonts, which Word would
+    prefer to named ones, are dropped."""
     from docx.oxml.ns import qn
 
-    style_or_run.font.name = LATIN_FONT
-    rpr = style_or_run.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
+    style.font.name = LATIN_FONT
+    fonts = style.element.get_or_add_rPr().find(qn("w:rFonts"))
+    for theme in ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
     fonts.set(qn("w:eastAsia"), east_asia)
 
 

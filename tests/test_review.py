@@ -298,6 +298,7 @@ def test_word_document_has_the_tables_and_charts(report):
     assert fonts.get(qn("w:eastAsia")) == "宋体"
     heading = doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts"))
     assert heading.get(qn("w:eastAsia")) == "黑体"
+    assert heading.get(qn("w:eastAsiaTheme")) is None  # a theme font would win over 黑体
     png = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
     blob = doc.part.related_parts[png].blob
     from PIL import Image
