@@ -30,7 +30,8 @@ table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
 th, td { border-bottom: 1px solid #d0d7de; padding: 4px 6px; text-align: left;
          vertical-align: top; }
 td.num { text-align: right; white-space: nowrap; }
-.met, .exceeded, .done { color: #1a7f37; } .not_done, .above { color: #cf222e; } .on_track { color: #0969da; } .behind { color: #cf222e; }
+.met, .exceeded, .done { color: #1a7f37; } .on_track { color: #0969da; }
+.behind, .not_done, .above { color: #cf222e; }
 .no_data, .no_final, .one_year { color: #57606a; }
 figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; max-width: 760px; height: auto; display: block; }

@@ -104,8 +104,9 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
                           "indicator_en": t.indicator_en, "year": t.year, "target": t.target,
                           "comparator": t.comparator, "tolerance": t.tolerance,
                           "strict": bool(t.strict),
-                          "measure": t.measure, "p_met": float(np.mean(np.isin(tgt.target_status(values, t),
-                                                            measures.MET))),
+                          "measure": t.measure,
+                          "p_met": float(np.mean(np.isin(tgt.target_status(values, t),
+                                                         measures.MET))),
                           **{f"p{p}": q[j] for j, p in enumerate(PERCENTILES)}})
     probabilities = pd.DataFrame(probs)
     return Uncertainty(scenario, draws, percentiles.round(10), probabilities, ens, settings)

@@ -48,7 +48,8 @@ def test_an_upside_sei_growth_of_10_35_is_exceeded_not_met_when_strict():
 
 
 def test_a_growth_target_is_met_once_the_level_reaches_the_level_it_implies():
-    # technology contracts: 286.6 x 1.15^5 = 2.0113571875 x 286.6 = 576.455; 709.6 in 2024 is past it
+    # technology contracts: 286.6 x 1.15^5 = 2.0113571875 x 286.6 = 576.455; 709.6 in 2024
+    # is past it
     level = measures.implied_level("cagr", 15.0, 5, 286.6)
     assert level == pytest.approx(576.45497, rel=1e-6)
     lo, hi = measures.level_bounds("cagr", 15.0, "reach", math.nan, 5, 286.6)
@@ -62,7 +63,8 @@ def test_a_growth_target_is_met_once_the_level_reaches_the_level_it_implies():
 
 def test_required_growth_and_points_and_path():
     # 6500 high-tech firms by 2025 from 5554 in 2021: (6500/5554)^(1/4) - 1
-    assert measures.required(5554, 2021, 6500, 2025) == pytest.approx(4.0104, abs=1e-4)  # 1.040104^4 = 1.170326
+    # 1.040104^4 = 1.170326 = 6500/5554
+    assert measures.required(5554, 2021, 6500, 2025) == pytest.approx(4.0104, abs=1e-4)
     # a share from 53.7% in 2022 to 55% in 2025: 1.3 points over 3 years
     assert measures.required(53.7, 2022, 55.0, 2025, points=True) == pytest.approx(1.3 / 3)
     years, path = measures.required_path(2020, 200.0, 2022, 242.0)
