@@ -115,6 +115,19 @@ def test_sei_growth_rows_give_the_headline_target_a_status(cases):
         pytest.approx(((15760.34 / 12400.56) ** (1 / 3) - 1) * 100)
 
 
+def test_sei_growth_from_level_rows(tmp_path):
+    # constant-price levels 1000 (2020) and 1000 x 1.07^2 = 1144.9 (2022): 7% a year so far,
+    # below the 8% path (1166.4); 1000 x 1.08^5 = 1469.33 still needs (1469.33/1144.9)^(1/3)
+    path = _actuals(tmp_path, "2020,sei_va_real,1000,100 million yuan (2020 prices),B,,x\n"
+                              "2022,sei_va_real,1144.9,100 million yuan (2020 prices),B,,x\n")
+    sei = review.build(path, [SCENARIOS / "baseline.yaml"]).summary.set_index("id").loc[
+        "sei_va_growth"]
+    assert (sei["observed_as"], sei["status"]) == ("level", "behind")
+    assert sei["achieved"] == pytest.approx(7.0)
+    assert sei["required_growth"] == pytest.approx(((1000 * 1.08 ** 5 / 1144.9) ** (1 / 3) - 1)
+                                                   * 100)
+
+
 def test_pace_without_a_2020_value_and_shares_in_points(cases):
     s = cases[1].summary.set_index("id")
     fin = s.loc["finance_va"]  # one value, 1100 in 2023, no 2020 value
