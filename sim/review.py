@@ -506,9 +506,12 @@ def write(review: Review, out: Path, lang: str = "zh") -> Path:
         for name, table in tables.items():
             outputs.write_csv(review_tables.fixed(table), tmp / f"{name}.csv", index=False)
         review_tables.write_xlsx(tables, tmp / "review.xlsx")
+        data = review.sims[0].scenario.actuals
         record = {"scenarios": [display_path(s.scenario.path) for s in review.sims],
                   "model": display_path(review.sims[0].scenario.model),
-                  "as_of": review.as_of, "final": review.final}
+                  "actuals": {"path": display_path(data), "sha256": model_mod.file_sha256(data)},
+                  "as_of": review.as_of, "final": review.final,
+                  "uncertainty": review.band_scenario}
         outputs.write_manifest(record, tmp / "manifest.json")
         html = report_html.render(review, lang, outputs.versions())
         (tmp / "index.html").write_text(html, encoding="utf-8")
