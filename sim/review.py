@@ -280,6 +280,12 @@ def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
           as_of: int | None = None) -> Review:
     """Everything the report shows, as pandas objects."""
     scenarios = [scen.load(p, sets) for p in scenario_paths]
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise InputError([Problem(str(p), "name", "two scenarios share this name. Give each a "
+                                  "distinct name:.") for p, n in zip(scenario_paths, names,
+                                                                     strict=True)
+                          if names.count(n) > 1])
     model_path = scenarios[0].model
     catalogue = ind.catalogue_for(model_path)
     targets = tgt.catalogue_for(model_path)

@@ -195,6 +195,14 @@ def test_final_evaluation_with_target_year_data(tmp_path):
     assert not midterm.final and midterm.as_of == 2022
 
 
+def test_two_scenarios_with_one_name_are_refused(tmp_path):
+    base = SCENARIOS / "baseline.yaml"
+    with pytest.raises(InputError) as err:
+        review.build(ACTUALS, [base, base], as_of=2022)
+    assert [str(p) for p in err.value.problems] == [
+        f"{base}: name | two scenarios share this name. Give each a distinct name:."] * 2
+
+
 @pytest.mark.parametrize("year", ["2020", "2026"])
 def test_as_of_outside_the_plan_is_refused(tmp_path, monkeypatch, year):
     monkeypatch.chdir(tmp_path)
