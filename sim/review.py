@@ -325,7 +325,7 @@ def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
                 sim.targets.set_index("id").loc[t.id, "projected"]
         rows.append(row)
     summary = pd.DataFrame(rows)
-    headline = _headline(sims, actuals, catalogue, summary, year)
+    headline = _headline(sims, actuals, catalogue, summary)
     bands, band_scenario = _bands(uncertainty_dir, sims)
     info = model_mod.info(model_path)
     assumptions = {sim.scenario.name: _assumptions(sim.scenario, info) for sim in sims}
@@ -347,8 +347,9 @@ def _series_unit(target, obs: Observed, catalogue) -> tuple[str, str]:
     return (same["unit"].iloc[0], same["unit_zh"].iloc[0]) if len(same) else ("", "")
 
 
-def _headline(sims, actuals, catalogue, summary, year) -> pd.DataFrame:
-    """GDP, services and their shares, then the headline target: the first table."""
+def _headline(sims, actuals, catalogue, summary) -> pd.DataFrame:
+    """The headline target, then GDP and services: the first table. Growth since 2020 is
+    the CAGR of a level, the average of a rate, or percentage points a year of a share."""
     rows = []
     for ident in HEADLINE:
         c = catalogue.set_index("id").loc[ident]
@@ -360,10 +361,11 @@ def _headline(sims, actuals, catalogue, summary, year) -> pd.DataFrame:
             chained = _chain(obs, 2020)
             since = float(measures.cagr(chained.iloc[-1], 1.0, len(chained) - 1)) \
                 if len(chained) > 1 else None
+        elif 2020 in obs.index and latest_year and latest_year > 2020:
+            change = measures.points_per_year if c.unit == "%" else measures.cagr
+            since = float(change(obs[latest_year], obs[2020], latest_year - 2020))
         else:
-            since = float(measures.cagr(obs[latest_year], obs[2020], latest_year - 2020)) \
-                if 2020 in obs.index and latest_year and latest_year > 2020 and \
-                c.unit != "%" else None
+            since = None
         row = {"id": ident, "indicator_zh": c.indicator_zh, "indicator_en": c.indicator_en,
                "unit": c.unit, "unit_zh": c.unit_zh, "is_rate": c.measure == "yoy",
                "average": False,

@@ -266,6 +266,7 @@ def headline_cells(review, lang: str):
         target = "–" if missing(r.target) else target_text(
             next(t for t in review.summary.itertuples(index=False) if t.id == r.id), lang)
         cells = [name, value(r.baseline_2020), latest,
+                 rate(r.growth_since_2020, True, lang) if r.points else
                  "–" if missing(r.growth_since_2020) else f"{number(r.growth_since_2020)}%",
                  target, rate(r.required_growth, False, lang)]
         cells += [value(row[f"{s.scenario.name}:projected"]) for s in review.sims]

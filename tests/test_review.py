@@ -39,6 +39,8 @@ CASES = """2020,tech_contract_turnover,286.6,100 million yuan,A,census2018,plan
 2023,rd_share_gdp,2.6,%,B,census2023,x
 2020,gdp_nominal,12400.56,100 million yuan,A,census2018,x
 2023,gdp_nominal,15760.34,100 million yuan,A,,x
+2020,services_share_gdp,61.4,%,A,census2018,x
+2023,services_share_gdp,63.2,%,A,,x
 """
 
 
@@ -113,6 +115,8 @@ def test_sei_growth_rows_give_the_headline_target_a_status(cases):
     assert head.loc["sei_va_growth", "status"] == "on_track"
     assert head.loc["gdp_nominal", "growth_since_2020"] == \
         pytest.approx(((15760.34 / 12400.56) ** (1 / 3) - 1) * 100)
+    # a share moves in points: (63.2 - 61.4) / 3 = 0.6 a year
+    assert head.loc["services_share_gdp", "growth_since_2020"] == pytest.approx(0.6)
 
 
 def test_sei_growth_from_level_rows(tmp_path):
