@@ -342,6 +342,13 @@ def test_terminal_prints_the_headline_table(tmp_path):
     sei = lines[2]
     assert sei.startswith("strategic emerging industries value added average annual growth")
     assert "8.00% (2023)" in sei and "8.00%/year" in sei and sei.endswith("on track")
+    result = CliRunner().invoke(main, ["review", "--actuals", str(_actuals(tmp_path)),
+                                       "--as-of", "2023", str(SCENARIOS / "baseline.yaml"),
+                                       "--out", str(tmp_path / "r")])
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["指标", "最新实际值（年份）", "尚需年均增长", "状态"]
+    assert lines[2].split() == ["战略性新兴产业增加值年均增速", "年均", "8.00%", "(2023)",
+                                "8.00%/年", "进度符合预期"]
 
 
 def _chromium():
