@@ -154,7 +154,7 @@ def run(scenario_file, out, actuals, as_of, sets, lang, engine_name):
         if sim.targets is not None:
             click.echo(format_targets(sim.targets, lang))
             modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
-            met = int((modelled["status"] == "met").sum())
+            met = int(modelled["status"].isin(("met", "exceeded")).sum())  # 超额 counts
             click.echo(("\n{met}/{n} 个建模目标达标" if lang == "zh" else
                         "\n{met} of {n} modelled targets met").format(met=met, n=len(modelled)))
 

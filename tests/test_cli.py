@@ -169,3 +169,28 @@ def test_the_console_script_freezes_what_is_left_before_exit(monkeypatch):
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_run_counts_an_exceeded_about_target_as_met(cli, write_scenario):
+    """With the loops off and SEI growth at 10.35%, the SEI target (8% 左右 ±0.5) is 超额 and
+    counts among the met; read strictly it is above its band and does not."""
+    from .conftest import LOOPS_OFF
+
+    def count(strict):
+        path = write_scenario(f"s{strict}.yaml", name=f"s{strict}",
+                              constants={**LOOPS_OFF, "sei real growth": 0.1035},
+                              targets={"sei_va_growth": {"strict": strict}})
+        result = cli("run", path, "--lang", "en")
+        assert result.exit_code == 0, result.output
+        rows = [line.split() for line in result.output.splitlines()
+                if line.startswith(("sei_va_growth", "high_tech", "tech_", "rd_", "finance",
+                                    "logistics", "services", "producer", "digital", "online",
+                                    "culture"))]
+        sei = next(r for r in rows if r[0] == "sei_va_growth")
+        met = sum(r[-1] in ("met", "exceeded") for r in rows)
+        assert f"\n{met} of 13 modelled targets met" in result.output
+        return sei[-1], met
+
+    (loose, met_loose), (strict, met_strict) = count(False), count(True)
+    assert (loose, strict) == ("exceeded", "above")
+    assert met_loose == met_strict + 1
