@@ -66,7 +66,8 @@ RULES = {
                     "起点为2020年基数；无2020年数据时，为2020年以前最近一年的实际值，没有则为"
                     "2020年以后最早的实际值；占比类指标按每年变动的百分点等速计算。",
         "behind": "滞后：最新实际值低于上述等速路径。",
-        "one_year": "仅一年数据，无法判断进度：没有2020年基数，且只有一个实际值。",
+        "one_year": "仅一年数据，无法判断进度：没有2020年及以前的实际值，2020年以后只有一个"
+                    "实际值。",
         "no_data": "暂无新数据：2020年以后没有实际值。",
         "done": "完成：目标年的实际值达到目标（“左右”类目标不低于区间下限；增长类目标按"
                 "2020年至目标年的年均增速计算）。",
@@ -92,7 +93,8 @@ RULES = {
                     "last actual before 2020, or failing that the earliest after it; shares "
                     "move by constant percentage points.",
         "behind": "Behind: the latest actual is below that path.",
-        "one_year": "One year of data, pace not known: no 2020 value and a single actual.",
+        "one_year": "One year of data, pace not known: no actual for 2020 or before, and a "
+                    "single one after.",
         "no_data": "No data after the base year: no actual after 2020.",
         "done": "Met: the target year's actual reaches the target (the lower end of an 'about' "
                 "band; growth targets as the average annual growth from 2020).",
