@@ -68,7 +68,8 @@ RULES = {
         "behind": "滞后：最新实际值低于上述等速路径。",
         "one_year": "仅一年数据，无法判断进度：没有2020年及以前的实际值，2020年以后只有一个"
                     "实际值。",
-        "no_data": "暂无新数据：2020年以后没有实际值。",
+        "no_data": "暂无新数据：2020年以后没有可用的实际值（增长类目标还需要2020年的水平，"
+                   "或自2021年起逐年的增速）。",
         "done": "完成：目标年的实际值达到目标（“左右”类目标不低于区间下限；增长类目标按"
                 "2020年至目标年的年均增速计算）。",
         "not_done": "未完成：目标年的实际值未达到目标，差距列出差多少（增长类目标为年均增速"
@@ -95,7 +96,8 @@ RULES = {
         "behind": "Behind: the latest actual is below that path.",
         "one_year": "One year of data, pace not known: no actual for 2020 or before, and a "
                     "single one after.",
-        "no_data": "No data after the base year: no actual after 2020.",
+        "no_data": "No data after the base year: no usable actual after 2020 (a growth target "
+                   "also needs the 2020 level, or the yearly growth from 2021 on).",
         "done": "Met: the target year's actual reaches the target (the lower end of an 'about' "
                 "band; growth targets as the average annual growth from 2020).",
         "not_done": "Not met: the target year's actual falls short; the gap says by how much "
