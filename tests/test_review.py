@@ -85,6 +85,41 @@ def test_status_and_required_growth_by_hand(built):
     assert s.loc["finance_va", "baseline:projected"] == base.loc["finance_va", "projected"]
 
 
+def _target(**kw):
+    from types import SimpleNamespace
+
+    base = dict(id="t", measure="level", unit="count", target=100.0, comparator="at_least",
+                tolerance=float("nan"), strict=False, year=2025, base_year=2020)
+    return SimpleNamespace(**{**base, **kw})
+
+
+HAND_CASES = {  # status: (target, observed series, as-of year), each worked out by hand
+    "met": (_target(), {2020: 80.0, 2022: 101.0}, 2022),
+    "exceeded": (_target(comparator="approx", tolerance=5.0), {2022: 106.0}, 2022),
+    "above": (_target(comparator="approx", tolerance=5.0, strict=True), {2022: 106.0}, 2022),
+    # path 80 -> 100 over five years passes 80 x 1.25^(2/5) = 87.47 in 2022
+    "on_track": (_target(), {2020: 80.0, 2022: 88.0}, 2022),
+    "behind": (_target(), {2020: 80.0, 2022: 87.0}, 2022),
+    "one_year": (_target(), {2022: 90.0}, 2022),
+    "no_data": (_target(), {2020: 80.0}, 2022),
+    "done": (_target(), {2020: 80.0, 2025: 100.0}, 2025),
+    "not_done": (_target(), {2020: 80.0, 2025: 99.0}, 2025),
+    "no_final": (_target(), {2020: 80.0, 2024: 99.0}, 2025),
+}
+
+
+@pytest.mark.parametrize("status", sorted(HAND_CASES))
+def test_every_rule_in_the_report_is_the_rule_the_code_applies(status):
+    target, values, as_of = HAND_CASES[status]
+    assert review.judge(target, pd.Series(values), as_of)["status"] == status
+    shown = review.MIDTERM if as_of < 2025 else review.FINAL
+    assert status in shown  # the report prints this status's rule with that review
+    zh, en = review.STATUS[status]
+    assert review.RULES["zh"][status].startswith(zh + "：")
+    assert review.RULES["en"][status].startswith(en[0].upper() + en[1:] + ":")
+    assert set(HAND_CASES) == set(review.MIDTERM) | set(review.FINAL)
+
+
 def test_growth_targets_are_met_at_the_level_they_imply(cases):
     path, _ = cases
     s = review.build(path, [SCENARIOS / "baseline.yaml"], as_of=2024).summary.set_index("id")
