@@ -17,7 +17,10 @@ def _child(conn, fn, args) -> None:
         fn(*args)
         conn.send(None)
     except BaseException as exc:  # reported to the parent, which raises it
-        conn.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+        if isinstance(exc, OSError) and exc.errno is not None:  # a full or read-only disk:
+            conn.send(OSError(exc.errno, exc.strerror, exc.filename))  # the parent words it
+        else:
+            conn.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
     finally:
         conn.close()
 
@@ -63,5 +66,7 @@ class Job:
             self.conn.close()
         if error is None and self.process.exitcode != 0:
             error = f"the worker process ended with exit code {self.process.exitcode}"
+        if isinstance(error, OSError):
+            raise error
         if error is not None:
             raise RuntimeError(f"writing in the background failed: {error}")

@@ -80,6 +80,14 @@ def _num(value: float) -> str:
     return f"{value:,.2f}" if abs(value) < 1e5 else f"{value:,.0f}"
 
 
+def _check_out(out, *inputs) -> None:
+    """Refuse a bad --out before any work is done (the writer checks it again)."""
+    if out is not None:
+        from .outputs import check_folder
+
+        check_folder(out, [Path(p) for p in inputs])
+
+
 def _notice(sim) -> None:
     """The engine's one-line note (a model run with PySD instead of the batch engine)."""
     if sim.notice:
@@ -209,6 +217,7 @@ def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, set
     with library_loading():
         from . import uncertainty as unc
 
+    _check_out(out, scenario_file)
     live = sys.stderr.isatty()
 
     def progress(done, total):
@@ -249,6 +258,7 @@ def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, sets,
     with library_loading():
         from . import sensitivity as sens
 
+    _check_out(out, scenario_file)
     result = sens.run(scenario_file, method, samples, seed, sets, actuals=actuals, as_of=as_of)
     dest = out or Path("outputs") / "sensitivity" / f"{result.scenario.name}_{method}"
     sens.write(result, dest, lang)
@@ -277,6 +287,7 @@ def review(scenario_files, actuals, uncertainty_dir, as_of, out, sets, lang):
         from . import review as rev
         from .review_tables import headline_cells
 
+    _check_out(out, actuals, *scenario_files)
     result = rev.build(actuals, scenario_files, uncertainty_dir, sets, as_of)
     dest = out or Path("outputs") / "review"
     rev.write(result, dest, lang)
@@ -303,6 +314,7 @@ def calibrate(spec_file, out, lang):
     with library_loading():
         from . import calibration
 
+    _check_out(out, spec_file)
     spec = calibration.load(spec_file)
     dest = out or Path("outputs") / "calibration" / spec.name
 

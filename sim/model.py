@@ -1,8 +1,9 @@
-"""The model as PySD sees it: a translation cached by the .mdl's hash, and its catalogue.
+"""The model as PySD sees it: a translation cached by the .mdl's content, and its catalogue.
 
 PySD writes its translation (.py) next to the .mdl it reads. To keep generated code out of
-the repository, the .mdl is copied into a cache folder named by its SHA-256 and translated
-there once; later runs load that file. Each run loads a fresh model object, because PySD
+the repository, the .mdl is copied into a cache folder keyed by its SHA-256 (and the library
+and code versions, see sim/cache.py) and translated there once; later runs load that file
+once its signature is checked. Each run loads a fresh model object, because PySD
 keeps parameter changes on the object between runs.
 """
 
@@ -10,10 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 import pickle
 import shutil
-import tempfile
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import cache, folders
 from .errors import SimError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,58 +36,83 @@ def pysd_quietly():
     return pysd
 
 
-def cache_dir() -> Path:
-    """Where translations live: $SIM_CACHE_DIR, else $XDG_CACHE_HOME/sim, else ~/.cache/sim."""
-    if os.environ.get("SIM_CACHE_DIR"):
-        return Path(os.environ["SIM_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "sim"
-
-
 def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def model_folder(mdl: Path, sha: str) -> Path:
+    """The cache folder of one model file's content (see sim/cache.py for the key)."""
+    return cache.root() / f"{Path(mdl).stem}-{cache.key(sha)}"
+
+
 def translated(mdl: Path) -> Path:
-    """Return the cached PySD translation of `mdl`, translating it on first use."""
+    """Return the cached PySD translation of `mdl`, translating it on first use.
+
+    The translation is Python that PySD imports, so the folder is signed when written and
+    checked before each use; one that fails the check is translated again."""
     mdl = Path(mdl)
     if not mdl.is_file():
         raise SimError(f"{mdl}: model file not found. Check the scenario's 'model:' path.")
     if mdl.suffix.lower() != ".mdl":
         raise SimError(f"{mdl}: not a Vensim .mdl file. Name a Vensim model in 'model:'.")
-    digest = file_sha256(mdl)
-    folder = cache_dir() / f"{mdl.stem}-{digest[:16]}"
+    folder = model_folder(mdl, file_sha256(mdl)) / "pysd"
     py = folder / (mdl.stem + ".py")
-    if py.is_file():
-        return py
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".translating-", dir=folder.parent))
+    if folder.exists():
+        problem = cache.check_folder(folder)
+        if problem is None and py.is_file():
+            return py
+        cache.notice(f"{folder}: cached translation rejected ({problem or 'incomplete'}); "
+                     "translating the model again.")
+        shutil.rmtree(folder, ignore_errors=True)
     try:
+        _translate(mdl, folder)
+    except OSError as exc:  # a full disk or a read-only cache
+        reason = exc.strerror or str(exc)
+        raise SimError(f"{cache.cache_dir()}: cannot write the cache folder ({reason}). Free "
+                       "some space, or set SIM_CACHE_DIR to a folder you can write to.") from None
+    return py
+
+
+def _translate(mdl: Path, folder: Path) -> None:
+    """Translate `mdl` with PySD into a new folder, sign it, and move it to `folder`."""
+    folder.parent.mkdir(mode=0o700, exist_ok=True)
+    with folders.fresh_folder(folder.parent, ".translating-") as work:
         shutil.copyfile(mdl, work / mdl.name)
         pysd = pysd_quietly()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
                 pysd.read_vensim(str(work / mdl.name))
+            except OSError:
+                raise
             except Exception as exc:  # PySD raises many kinds on a bad model
                 raise SimError(f"{mdl}: PySD cannot translate this model ({exc}). "
                                "Open it in Vensim or check its syntax.") from exc
+        cache.sign_folder(work)
         try:
             work.rename(folder)
         except OSError:  # another process finished first; its translation is as good
-            pass
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
-    return py
+            if cache.check_folder(folder) is not None:
+                raise
 
 
 def load(mdl: Path):
-    """A fresh PySD model object for `mdl` (never one that has run before)."""
+    """A fresh PySD model object for `mdl` (never one that has run before); a translation
+    this PySD cannot load is made again once."""
     pysd = pysd_quietly()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return pysd.load(str(translated(mdl)))
+    for attempt in (1, 2):
+        py = translated(mdl)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return pysd.load(str(py))
+            except Exception as exc:  # an old or damaged translation
+                if attempt == 2:
+                    raise SimError(f"{mdl}: PySD cannot load its translation ({exc}). "
+                                   "Check the model in Vensim.") from exc
+                cache.notice(f"{py.parent}: cached translation failed to load ({exc}); "
+                             "translating the model again.")
+                shutil.rmtree(py.parent, ignore_errors=True)
 
 
 def _limit(value) -> float | None:
@@ -199,32 +224,24 @@ def _isnan(value) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-@lru_cache(maxsize=1)
-def _code_version() -> str:
-    """A digest of the code that builds cached objects, so a code change rebuilds them."""
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for source in (here / "model.py", here / "engine" / "batch.py"):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:12]
-
-
 def cached_object(mdl: Path, sha: str, name: str, build):
     """An object derived from `mdl`, pickled in the model's cache folder so that later
-    processes skip PySD (and its import) entirely; rebuilt when missing or unreadable."""
-    folder = cache_dir() / f"{Path(mdl).stem}-{sha[:16]}"
-    path = folder / f"{name}-{_code_version()}.pickle"
+    processes skip PySD (and its import) entirely. The pickle is signed (sim/cache.py) and
+    unpickled only if its signature holds; one that fails is rebuilt, with a notice."""
+    path = model_folder(mdl, sha) / f"{name}.pickle"
     try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
+        data = cache.fetch(path)
+        if data is not None:
+            return pickle.loads(data)
+    except Exception as exc:  # damaged, forged, or from classes that changed
+        cache.notice(f"{path}: cached entry rejected ({exc}); rebuilding it.")
     obj = build()
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp-{os.getpid()}")
-    with open(tmp, "wb") as f:
-        pickle.dump(obj, f)
-    tmp.replace(path)
+    try:
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        cache.store(path, pickle.dumps(obj))
+    except OSError as exc:
+        cache.notice(f"{path.parent}: cannot store the cache entry ({exc.strerror}); "
+                     "it is rebuilt each time.")
     return obj
 
 

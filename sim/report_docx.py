@@ -67,6 +67,7 @@ def write(review, path: Path, lang: str = "zh") -> Path:
     from docx import Document
     from docx.shared import Cm
 
+    from . import outputs
     from .report_html import TEXT, assumptions_table, rules, sources_table, subtitle, title
     from .review import LOOPS
     from .review_tables import headline_cells, summary_cells
@@ -118,4 +119,5 @@ def write(review, path: Path, lang: str = "zh") -> Path:
     _table(doc, [words[heads.get(c, c)] for c in columns],
            [[r[c] for c in columns] for _, r in sources.iterrows()])
     doc.save(str(path))
+    outputs.fix_office_times(Path(path))  # the same bytes for the same review
     return Path(path)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import base64
 import html
 import io
-from datetime import datetime, timezone
 
 import pandas as pd
 
 from . import plots
 from .charts.font import FONT_PATH
+from .outputs import report_date
 from .yamlfile import display_path
 
 CSS = """
@@ -105,7 +105,7 @@ def _font_face(text: str) -> str:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(FONT_PATH))
+    font = TTFont(str(FONT_PATH), recalcTimestamp=False)  # the same bytes on every run
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
@@ -220,8 +220,8 @@ def render(review, lang: str, versions: dict) -> str:
                      {"name": words["indicator"], "year": words["year"],
                       "shown": words["value"], "unit": words["unit"], "grade": words["grade"],
                       "basis": words["basis"], "source": words["source"]}),
-              f"<h2>{_esc(words['run'])}</h2><p class='small'>{_esc(words['created'])}: "
-              f"{datetime.now(timezone.utc).isoformat(timespec='seconds')}<br>"
+              f"<h2>{_esc(words['run'])}</h2><p class='small'>" +
+              (f"{_esc(words['created'])}: {stamp}<br>" if (stamp := report_date()) else "") +
               f"{_esc(words['versions'])}: " +
               _esc(", ".join(f"{k} {v}" for k, v in versions.items())) + "<br>" +
               "<br>".join(_esc(f"{sim.scenario.name}: {display_path(sim.scenario.path)}")

@@ -514,11 +514,12 @@ def write(review: Review, out: Path, lang: str = "zh") -> Path:
 
     dest = Path(out)
     tables = review_tables.tables(review)
-    with outputs.atomic_folder(dest) as tmp:
+    data = review.sims[0].scenario.actuals
+    inputs = [data] + [p for s in review.sims for p in (*s.scenario.files, s.scenario.model)]
+    with outputs.atomic_folder(dest, inputs) as tmp:
         for name, table in tables.items():
             outputs.write_csv(review_tables.fixed(table), tmp / f"{name}.csv", index=False)
         review_tables.write_xlsx(tables, tmp / "review.xlsx")
-        data = review.sims[0].scenario.actuals
         record = {"scenarios": [display_path(s.scenario.path) for s in review.sims],
                   "model": display_path(review.sims[0].scenario.model),
                   "actuals": {"path": display_path(data), "sha256": model_mod.file_sha256(data)},

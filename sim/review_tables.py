@@ -8,6 +8,7 @@ percentage points a year, everything else's in % a year.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -107,37 +108,33 @@ def tables(review) -> dict[str, pd.DataFrame]:
 
 
 def fixed(table: pd.DataFrame) -> pd.DataFrame:
-    """Floats as text with fixed decimals, for CSV: 12400.56 stays 12400.56, 8.0 is 8.00."""
+    """Floats with fixed decimals, for CSV: 12400.56 stays 12400.56, 8.0 is written 8.00.
+
+    Decimals, not text, so that a negative figure is still a number to the CSV writer."""
     out = table.copy()
     for col in out.columns:
-        out[col] = [f"{v:.{DECIMALS}f}" if isinstance(v, float) and not math.isnan(v) else
-                    ("" if missing(v) else v) for v in out[col]]
+        out[col] = pd.Series([Decimal(f"{v:.{DECIMALS}f}") if isinstance(v, float) and
+                              not math.isnan(v) else (None if missing(v) else v)
+                              for v in out[col]], index=out.index, dtype=object)
     return out
 
 
-def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per table, no index column; counts shown as #,##0 and other figures as
-    #,##0.00, so Excel shows them as the report writes them."""
-    from openpyxl import Workbook
+def number_format(column, value) -> str:
+    """Excel's format for a figure: years plain, counts #,##0, others #,##0.00."""
+    if isinstance(value, int):
+        return "0" if "year" in str(column) else "#,##0"
+    return f"#,##0.{'0' * DECIMALS}"
 
-    book = Workbook()
-    book.remove(book.active)
-    for name, table in tables.items():
-        sheet = book.create_sheet(name[:31])
-        sheet.append([str(c) for c in table.columns])
-        for row in table.itertuples(index=False):
-            values = [None if missing(v) else (v.item() if hasattr(v, "item") else v)
-                      for v in row]
-            sheet.append(values)
-            for cell, value, col in zip(sheet[sheet.max_row], values, table.columns,
-                                        strict=True):
-                if isinstance(value, bool) or value is None:
-                    continue
-                if isinstance(value, int):
-                    cell.number_format = "0" if "year" in str(col) else "#,##0"
-                elif isinstance(value, float):
-                    cell.number_format = "#,##0.00"
-    book.save(path)
+
+def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """One sheet per table, no index column, numbers formatted as the report writes them."""
+    from . import outputs
+
+    plain = {name: pd.DataFrame({c: pd.Series([float(v) if isinstance(v, Decimal) else v
+                                               for v in table[c]], index=table.index,
+                                              dtype=object) for c in table.columns})
+             for name, table in tables.items()}
+    outputs.write_xlsx(plain, path, index=False, number_format=number_format)
 
 
 HEAD = {

@@ -145,6 +145,12 @@ def _manifest(sims: list[Simulation]) -> dict:
     return {"runs": entries}
 
 
+def _inputs(scenarios: list[scen.Scenario]) -> list[Path]:
+    """The files the runs read: an output folder must never hold one of them."""
+    return [p for s in scenarios for p in (*s.files, s.model, *([s.actuals] if s.actuals
+                                                                 else []))]
+
+
 def _targets_for_output(targets: pd.DataFrame) -> pd.DataFrame:
     return targets.round({"projected": 6, "gap": 6})
 
@@ -157,12 +163,14 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
     `on_simulated(sim)`, if given, is called once the results are known and before the
     files are written, so that a caller can show them while the charts are drawn.
     """
-    sim = simulate(path, sets, engine_name, actuals, as_of)
+    scenario = anchoring.configure(scen.load(path, sets), actuals, as_of)
+    dest = Path(out) if out else Path("outputs") / scenario.name
+    outputs.check_folder(dest, _inputs([scenario]))
+    sim = simulate(scenario, engine_name=engine_name)
     if on_simulated is not None:
         on_simulated(sim)
-    dest = Path(out) if out else Path("outputs") / sim.scenario.name
     info = model_mod.info(sim.scenario.model)
-    with outputs.atomic_folder(dest) as tmp, \
+    with outputs.atomic_folder(dest, _inputs([sim.scenario])) as tmp, \
             background.Job(_write_charts, [sim], tmp / "charts", lang):
         results = sim.results.copy()
         outputs.write_csv(results, tmp / "results.csv")
@@ -210,7 +218,10 @@ def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
             engine_name: str = "batch", on_simulated=None, actuals: Path | None = None,
             as_of: int | None = None) -> pd.DataFrame:
     """Run several scenarios and write overlay charts and a targets-by-scenario table."""
-    sims = [simulate(p, sets, engine_name, actuals, as_of) for p in paths]
+    scenarios = [anchoring.configure(scen.load(p, sets), actuals, as_of) for p in paths]
+    dest = Path(out) if out else Path("outputs") / "compare"
+    outputs.check_folder(dest, _inputs(scenarios))
+    sims = [simulate(s, engine_name=engine_name) for s in scenarios]
     if on_simulated is not None:
         for sim in sims:
             on_simulated(sim)
@@ -219,9 +230,8 @@ def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
         raise InputError([Problem(str(p), "name", "two scenarios share this name. "
                                             "Give each a distinct name:.")
                                for p, n in zip(paths, names) if names.count(n) > 1])
-    dest = Path(out) if out else Path("outputs") / "compare"
     table = comparison_table(sims)
-    with outputs.atomic_folder(dest) as tmp, \
+    with outputs.atomic_folder(dest, _inputs([s.scenario for s in sims])) as tmp, \
             background.Job(_write_charts, sims, tmp / "charts", lang):
         if not table.empty:
             outputs.write_csv(table, tmp / "targets_by_scenario.csv", index=False)

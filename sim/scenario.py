@@ -11,14 +11,14 @@ Every problem found in a file is collected and reported at once, one line each, 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import distributions
+from . import budget, distributions
 from . import model as model_mod
 from . import targets as targets_mod
 from .errors import InputError, Problem
+from .names import check_output_name
 from .yamlfile import display_path, is_number, line_of, number_hint, read_yaml, suggest
 
 TOP_KEYS = ("name", "title", "description", "extends", "model", "actuals", "as_of", "time",
@@ -26,7 +26,6 @@ TOP_KEYS = ("name", "title", "description", "extends", "model", "actuals", "as_o
 TIME_KEYS = ("initial", "final", "step", "saveper")
 TEXT_KEYS = ("zh", "en")
 TARGET_KEYS = ("tolerance", "measure", "strict")
-NAME_RE = re.compile(r"^[\w.-]+$")
 
 
 @dataclass
@@ -102,12 +101,7 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
                                     f"{', '.join(TOP_KEYS)}.{suggest(key, TOP_KEYS)}",
                                     line_of(data, key)))
     if "name" in data:
-        if not isinstance(data["name"], str) or not NAME_RE.match(data["name"]):
-            problems.append(Problem(display, "name", "must be a short name of letters, digits, "
-                                    "'-', '_' or '.', used as the output folder.",
-                                    line_of(data, "name")))
-        else:
-            part["name"] = data["name"]
+        part["name"] = data["name"]  # checked once merged, with a default from the file name
     for key in ("title", "description"):
         if key in data:
             part[key] = _check_text(data, key, display, problems)
@@ -296,6 +290,8 @@ def load(path: str | Path, sets=()) -> Scenario:
         name=own.get("name", chain[-1][0].stem), path=chain[-1][0],
         files=[f for f, _ in chain], model=model_path,
         title=own.get("title", {}), description=own.get("description", {}), **anchoring)
+    if bad := check_output_name(scenario.name):
+        problems.append(Problem(display, "name", bad, own["_lines"].get("name")))
     if scenario.actuals is not None and not scenario.actuals.is_file():
         problems.append(Problem(display, "actuals", f"file not found: {scenario.actuals}. Give "
                                 "a path relative to the scenario file."))
@@ -392,6 +388,8 @@ def _validate_against_model(scenario, merged, set_values, info, problems):
         problems.append(Problem(where, "time.step", "must be a positive number of years."))
     elif time["saveper"] < time["step"] or not _is_multiple(time["saveper"], time["step"]):
         problems.append(Problem(where, "time.saveper", "must be a whole multiple of time.step."))
+    if too_long := budget.check_time(time):
+        problems.append(Problem(where, "time", too_long))
     scenario.time = time
     for name, (value, file, line) in merged["constants"].items():
         real = _resolve_name(name, info, file, line, problems)

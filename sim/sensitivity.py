@@ -21,7 +21,7 @@ from . import outputs, plots
 from . import scenario as scen
 from . import targets as tgt
 from .errors import InputError, Problem
-from .uncertainty import settings_for, target_values
+from .uncertainty import check_size, settings_for, target_values
 
 METHODS = ("sobol", "morris")
 MIN_BASE = {"sobol": 64, "morris": 10}
@@ -64,6 +64,7 @@ def run(path, method: str = "sobol", samples: int | None = None, seed: int | Non
     if len(names) < 2:
         raise InputError([Problem(scen.display_path(scenario.path), "uncertainty.parameters",
                                   "list at least two uncertain parameters to compare.")])
+    check_size(scenario, base * (len(names) + (2 if method == "sobol" else 1)), base, True)
     problem = _problem(names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -127,7 +128,7 @@ def write(result: Sensitivity, out: Path, lang: str = "zh") -> Path:
     """indices.csv, ranking.csv, a bar chart per target and manifest.json."""
     dest = Path(out)
     info = model_mod.info(result.scenario.model)
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest, [*result.scenario.files, result.scenario.model]) as tmp:
         outputs.write_csv(result.indices, tmp / "indices.csv", index=False)
         outputs.write_csv(result.ranking, tmp / "ranking.csv", index=False)
         outputs.write_manifest({

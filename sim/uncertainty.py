@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import distributions, ensemble, measures, outputs, plots
+from . import budget, distributions, ensemble, measures, outputs, plots
 from . import indicators as ind
 from . import model as model_mod
 from . import scenario as scen
@@ -48,7 +48,18 @@ def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None
     if out["samples"] < minimum:
         raise InputError([Problem("--samples", str(out["samples"]), f"too few members: use at "
                                   f"least {minimum}.")])
+    check_size(scenario, out["samples"], out["samples"], samples is not None)
     return out
+
+
+def check_size(scenario: scen.Scenario, members: int, samples: int, from_option: bool) -> None:
+    """Refuse an ensemble of `members` runs that would exceed the step or memory budget
+    (sim/budget.py), before anything is drawn or run."""
+    variables = len(model_mod.info(scenario.model).variables)
+    if problem := budget.check_members(members, scenario.time, variables):
+        where = ("--samples", str(samples)) if from_option else \
+            (scen.display_path(scenario.path), "uncertainty.samples")
+        raise InputError([Problem(*where, problem)])
 
 
 def member_values(ens: ensemble.Ensemble, variable: str, measure: str, scale: float):
@@ -117,7 +128,7 @@ def write(result: Uncertainty, out: Path, lang: str = "zh") -> Path:
     dest = Path(out)
     scenario = result.scenario
     info = model_mod.info(scenario.model)
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest, [*scenario.files, scenario.model]) as tmp:
         outputs.write_csv(result.samples, tmp / "samples.csv")
         outputs.write_csv(result.percentiles, tmp / "percentiles.csv", index=False)
         if not result.probabilities.empty:

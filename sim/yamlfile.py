@@ -15,6 +15,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import Problem
+from .inputfile import YAML_LIMIT, Unreadable, read_text
 
 
 def line_of(mapping, key) -> int | None:
@@ -58,9 +59,12 @@ def read_yaml(path: Path, display: str, problems: list[Problem]):
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, YAML_LIMIT)
     except FileNotFoundError:
         problems.append(Problem(display, "", "file not found. Check the path."))
+        return None
+    except Unreadable as exc:
+        problems.append(Problem(display, "", str(exc)))
         return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(display, "", f"cannot read the file ({exc}). "

@@ -33,7 +33,8 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
     """Write the calibration's folder atomically; return its path."""
     spec = cal.spec
     dest = Path(out)
-    with outputs.atomic_folder(dest) as tmp:
+    with outputs.atomic_folder(dest, [spec.path, *spec.scenario.files, spec.scenario.model]) \
+            as tmp:
         outputs.write_csv(cal.fit, tmp / "fit.csv", index=False)
         outputs.write_csv(cal.parameters, tmp / "parameters.csv", index=False)
         outputs.write_csv(cal.stats, tmp / "stats.csv", index=False)

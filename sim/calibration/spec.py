@@ -8,6 +8,7 @@ method and a seed. Every problem is reported at once, as for scenario files.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from .. import indicators as ind
 from .. import model as model_mod
 from .. import scenario as scen
 from ..errors import InputError, Problem
+from ..inputfile import CSV_LIMIT, Unreadable, read_text
+from ..names import check_output_name
 from ..yamlfile import display_path, is_number, line_of, read_yaml, suggest
 
 KEYS = ("name", "description", "scenario", "data", "time", "initial", "parameters", "weights",
@@ -73,12 +76,14 @@ def load_data(path: Path, known: set[str], window: tuple[float, float] | None = 
     """
     shown = display_path(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            header = reader.fieldnames or []
-            rows = list(reader)
+        reader = csv.DictReader(io.StringIO(read_text(path, CSV_LIMIT, "utf-8-sig"),
+                                            newline=""))
+        header = reader.fieldnames or []
+        rows = list(reader)
     except FileNotFoundError:
         raise InputError([Problem(shown, "", "data file not found. Check the path.")]) from None
+    except Unreadable as exc:
+        raise InputError([Problem(shown, "", str(exc))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(shown, "", f"cannot read the file ({exc}). Save it as "
                                              "UTF-8 CSV.")]) from None
@@ -196,6 +201,8 @@ def load(path: str | Path) -> Spec:
         else:
             weights[name] = float(value)
     checks = _checks(data, known, shown, problems)
+    if bad := check_output_name(data.get("name") or path.stem):
+        problems.append(Problem(shown, "name", bad, line_of(data, "name")))
     if problems:
         raise InputError(problems)
     observed = load_data((path.parent / str(data["data"])).resolve(), known,

@@ -35,7 +35,7 @@ def test_a_character_outside_the_font_warns_and_is_a_blank(tmp_path):
 
 def test_known_glyphs_are_read_back_from_the_cache(tmp_path, monkeypatch):
     Glyphs(cache=tmp_path).prepare("规划目标")
-    assert len(list(tmp_path.glob("*.pickle"))) == 1
+    assert len(list(tmp_path.glob("*.json"))) == 1
 
     def no_font(*args, **kwargs):
         raise AssertionError("the font file was opened")
