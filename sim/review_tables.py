@@ -84,10 +84,11 @@ def tables(review) -> dict[str, pd.DataFrame]:
     in_unit = [u if m == "level" else "" for u, m in zip(summary["unit"], summary["measure"],
                                                         strict=True)]
     proj = [c for c in summary.columns if c.endswith(":projected")]
-    for col in ["baseline_2020", "latest_actual", "target_level", "target", "gap"] + proj:
+    for col in ["baseline_2020", "latest_actual", "achieved", "target_level", "target",
+                "gap"] + proj:
         summary[col] = _objects(summary, [_round(v, u) for v, u in
                                           zip(summary[col], in_unit, strict=True)])
-    for col in ("achieved", "required_growth", "growth_needed_from_start", "tolerance"):
+    for col in ("required_growth", "growth_needed_from_start", "tolerance"):
         summary[col] = _objects(summary, [_round(v, "") for v in summary[col]])
     for col in ("latest_year", "start_year"):
         summary[col] = _objects(summary, [_round(v, "count") for v in summary[col]])
@@ -108,14 +109,19 @@ def tables(review) -> dict[str, pd.DataFrame]:
 
 
 def fixed(table: pd.DataFrame) -> pd.DataFrame:
-    """Floats with fixed decimals, for CSV: 12400.56 stays 12400.56, 8.0 is written 8.00.
+    """Figures as Decimals for CSV: floats with fixed decimals (12400.56 stays 12400.56, 8.0
+    is written 8.00), counts and years as integers. Decimals, not text, so that a negative
+    figure is still a number to the CSV writer, and no step turns 2025 into 2025.0."""
+    def cell(v):
+        if isinstance(v, bool) or missing(v):
+            return None if missing(v) else v
+        if isinstance(v, float):
+            return Decimal(f"{v:.{DECIMALS}f}")
+        return Decimal(v) if isinstance(v, int) else v
 
-    Decimals, not text, so that a negative figure is still a number to the CSV writer."""
     out = table.copy()
     for col in out.columns:
-        out[col] = pd.Series([Decimal(f"{v:.{DECIMALS}f}") if isinstance(v, float) and
-                              not math.isnan(v) else (None if missing(v) else v)
-                              for v in out[col]], index=out.index, dtype=object)
+        out[col] = pd.Series([cell(v) for v in out[col]], index=out.index, dtype=object)
     return out
 
 

@@ -318,6 +318,8 @@ def test_report_files_and_self_containment(report):
     assert (row["baseline_2020"], row["latest_actual"], row["target"]) == ("4396", "5554",
                                                                             "6500")
     assert row["required_growth"] == f"{((6500 / 5554) ** 0.25 - 1) * 100:.2f}"
+    assert (row["latest_year"], row["target_year"], row["start_year"]) == ("2021", "2025",
+                                                                         "2020")
     sources = (report / "sources.csv").read_text(encoding="utf-8-sig")
     assert "12400.56," in sources and "12400.56000" not in sources
     manifest = (report / "manifest.json").read_text(encoding="utf-8")
