@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import math
 import sys
 import unicodedata
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from .errors import SimError
+from . import messages
+from .bundled import default_model
+from .errors import InputError, Problem, SimError
 
 # The library is imported inside each command, so that `sim --help` answers at once.
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "qingdao_fyp.mdl"
+DEFAULT_MODEL = default_model()
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of chart labels and printed tables.")
@@ -31,22 +33,57 @@ ACTUALS = click.option("--actuals", type=click.Path(path_type=Path),
 AS_OF = click.option("--as-of", "as_of", type=int,
                      help="Use the actuals up to this year only [default: the latest year "
                           "with data].")
-SET = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
+
+
+def _constants(ctx, param, sets) -> dict[str, float]:
+    """`--set NAME=VALUE` options as {name: value}; every malformed one reported at once."""
+    values, problems = {}, []
+    for item in sets:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            problems.append(Problem("--set", item, messages.text("set_malformed")))
+            continue
+        try:
+            value = float(text)
+        except ValueError:
+            from .yamlfile import number_hint
+
+            problems.append(Problem("--set", name, messages.text(
+                "set_not_a_number", text=text, hint=number_hint(text).capitalize())))
+            continue
+        if not math.isfinite(value):
+            problems.append(Problem("--set", name, messages.text("set_not_finite")))
+            continue
+        values[name] = value
+    if problems:
+        raise InputError(problems)
+    return values
+
+
+SET = click.option("--set", "constants", multiple=True, metavar="NAME=VALUE",
+                   callback=_constants,
                    help="Override a model constant for this run (repeatable); wins over the "
                         "scenario files.")
 
 
-@contextmanager
-def library_loading():
-    """Pause the cyclic garbage collector while the library and pandas load, then freeze
-    what they built: those objects live as long as the process, and sparing the collector
-    from walking them again and again saves a few tenths of a second per command."""
+def library(*modules: str):
+    """The `sim` API, with the modules a command uses (and pandas) loaded while the cyclic
+    garbage collector is paused; what they built is then frozen: those objects live as long
+    as the process, and sparing the collector from walking them again and again saves a few
+    tenths of a second per command."""
     gc.disable()
     try:
-        yield
+        for name in modules:
+            importlib.import_module(f"{__package__}.{name}")
     finally:
         gc.freeze()
         gc.enable()
+    return sys.modules[__package__]
+
+
+# The library names a bad argument in its problems; here it came from this option.
+OPTION_OF = {"constants": "--set", "samples": "--samples"}
 
 
 class SimGroup(click.Group):
@@ -58,6 +95,9 @@ class SimGroup(click.Group):
         except SimError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
+            if isinstance(exc, InputError):
+                exc = InputError([Problem(OPTION_OF[p.file], p.key, p.message, p.line)
+                                  if p.file in OPTION_OF else p for p in exc.problems])
             raise click.ClickException(str(exc)) from None
 
 
@@ -91,38 +131,35 @@ def _check_out(out, *inputs) -> None:
 def _notice(sim) -> None:
     """The engine's one-line note (a model run with PySD instead of the batch engine)."""
     if sim.notice:
-        click.echo(f"note: {sim.notice}", err=True)
+        click.echo(messages.text("note", text=sim.notice), err=True)
 
 
 def _anchor_notes(sim, lang: str) -> None:
     """One line on an anchored run's as-of year, then what the data overrode."""
     if sim.anchor is None:
         return
-    click.echo((f"以{sim.anchor.as_of}年及以前的实际数据为起点" if lang == "zh" else
-                f"anchored on actuals to {sim.anchor.as_of}") + f" ({sim.scenario.actuals.name})",
-               err=True)
+    click.echo(messages.text("anchored", lang, year=sim.anchor.as_of,
+                             file=sim.scenario.actuals.name), err=True)
     for line in sim.anchor.notices:
-        click.echo(f"note: {line}", err=True)
+        click.echo(messages.text("note", text=line), err=True)
 
 
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
-    from .targets import STATUS_ZH as ZH_STATUS
-
-    rows = [("id", "指标" if lang == "zh" else "indicator", "目标" if lang == "zh" else "target",
-             "预测" if lang == "zh" else "projected", "差距" if lang == "zh" else "gap",
-             "状态" if lang == "zh" else "status")]
+    rows = [tuple(messages.text(f"col_{c}", lang) for c in
+                  ("id", "indicator", "target", "projected", "gap", "status"))]
     for t in targets.itertuples(index=False):
         if t.status == "tracked":
             continue
-        name = t.indicator_zh if lang == "zh" else t.indicator_en
-        unit = t.unit_zh if lang == "zh" else t.unit.replace("100 million yuan", "100m yuan")
+        name = getattr(t, f"indicator_{lang}")
+        unit = t.unit_zh if lang == "zh" else \
+            t.unit.replace("100 million yuan", messages.text("unit_100m_yuan", lang))
         if t.measure != "level":
-            unit = "%/年" if lang == "zh" else "%/year"
+            unit = messages.text("unit_pct_a_year", lang)
         cmp_ = {"approx": "≈", "at_least": "≥", "reach": "≥"}[t.comparator]
         tol = f"±{t.tolerance:g}" if t.comparator == "approx" and not math.isnan(t.tolerance) \
             else ""
-        status = ZH_STATUS.get(t.status, t.status) if lang == "zh" else t.status
+        status = messages.text(f"status_{t.status}", lang)
         rows.append((t.id, _clip(name, 30), f"{cmp_}{t.target:g}{tol} {unit}", _num(t.projected),
                      _num(t.gap), status))
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -151,25 +188,21 @@ def main(ctx, debug):
 @SET
 @LANG
 @ENGINE
-def run(scenario_file, out, actuals, as_of, sets, lang, engine_name):
+def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
-    with library_loading():
-        from . import runner
-
-    def show(sim):
-        _notice(sim)
-        _anchor_notes(sim, lang)
-        if sim.targets is not None:
-            click.echo(format_targets(sim.targets, lang))
-            modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
-            met = int(modelled["status"].isin(("met", "exceeded")).sum())  # 超额 counts
-            click.echo(("\n{met}/{n} 个建模目标达标" if lang == "zh" else
-                        "\n{met} of {n} modelled targets met").format(met=met, n=len(modelled)))
-
-    sim = runner.run(scenario_file, sets=sets, out=out, lang=lang, on_simulated=show,
-                     engine_name=engine_name, actuals=actuals, as_of=as_of)
-    dest = out or Path("outputs") / sim.scenario.name
-    click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
+    api = library("runner")
+    _check_out(out, scenario_file, *([actuals] if actuals else []))
+    sim = api.simulate(scenario_file, constants, engine=engine_name, actuals=actuals,
+                       as_of=as_of)
+    _notice(sim)
+    _anchor_notes(sim, lang)
+    if sim.targets is not None:
+        click.echo(format_targets(sim.targets, lang))
+        modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
+        met = int(modelled["status"].isin(("met", "exceeded")).sum())  # 超额 counts
+        click.echo("\n" + messages.text("targets_met", lang, met=met, n=len(modelled)))
+    dest = sim.write(out or Path("outputs") / sim.scenario.name, lang)
+    click.echo(messages.text("written_to", lang, path=dest))
 
 
 @main.command()
@@ -181,23 +214,22 @@ def run(scenario_file, out, actuals, as_of, sets, lang, engine_name):
 @SET
 @LANG
 @ENGINE
-def compare(scenario_files, out, actuals, as_of, sets, lang, engine_name):
+def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
-    with library_loading():
-        from . import runner
-
-    def show(sim):
+    api = library("runner")
+    _check_out(out, *scenario_files, *([actuals] if actuals else []))
+    comparison = api.compare(scenario_files, constants, engine=engine_name, actuals=actuals,
+                             as_of=as_of)
+    for sim in comparison.simulations:
         _notice(sim)
         _anchor_notes(sim, lang)
-
-    table = runner.compare(scenario_files, sets=sets, out=out, lang=lang,
-                           engine_name=engine_name, on_simulated=show, actuals=actuals,
-                           as_of=as_of)
+    dest = comparison.write(out or Path("outputs") / "compare", lang)
+    table = comparison.table
     if not table.empty:
         shown = table[table[table.columns[-1]] != "tracked"]
         cols = ["id"] + [c for c in table.columns if c.endswith(":projected")]
         click.echo(shown[cols].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-    click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {out or Path('outputs') / 'compare'}")
+    click.echo(messages.text("written_to", lang, path=dest))
 
 
 @main.command()
@@ -212,31 +244,32 @@ def compare(scenario_files, out, actuals, as_of, sets, lang, engine_name):
 @AS_OF
 @SET
 @LANG
-def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, sets, lang):
+def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, constants, lang):
     """Probability of meeting each target, from the scenario's uncertainty: section."""
-    with library_loading():
-        from . import uncertainty as unc
-
+    api = library("uncertainty")
     _check_out(out, scenario_file)
     live = sys.stderr.isatty()
 
     def progress(done, total):
-        click.echo(f"{chr(13) if live else ''}  {done}/{total} members", nl=not live, err=True)
+        click.echo(("\r" if live else "") + messages.text("members_done", done=done,
+                                                          total=total), nl=not live, err=True)
 
-    result = unc.run(scenario_file, samples, seed, sampling, sets, progress, actuals, as_of)
+    result = api.uncertainty_analysis(scenario_file, samples=samples, seed=seed,
+                                      sampling=sampling, constants=constants, actuals=actuals,
+                                      as_of=as_of, progress=progress)
     if live:
         click.echo("", err=True)
     if result.ensemble.notice:
-        click.echo(f"note: {result.ensemble.notice}", err=True)
-    dest = out or Path("outputs") / "uncertainty" / result.scenario.name
-    unc.write(result, dest, lang)
+        click.echo(messages.text("note", text=result.ensemble.notice), err=True)
+    dest = api.write(result, out or Path("outputs") / "uncertainty" / result.scenario.name, lang)
     if not result.probabilities.empty:
-        name = "indicator_zh" if lang == "zh" else "indicator_en"
+        name = f"indicator_{lang}"
         table = result.probabilities[["id", name, "target", "p5", "p50", "p95", "p_met"]]
         click.echo(table.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
-    click.echo(f"{result.settings['samples']} members, {result.settings['sampling']}, seed "
-               f"{result.settings['seed']}, engine {result.ensemble.engine}")
-    click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
+    click.echo(messages.text("ensemble_summary", samples=result.settings["samples"],
+                             sampling=result.settings["sampling"], seed=result.settings["seed"],
+                             engine=result.ensemble.engine))
+    click.echo(messages.text("written_to", lang, path=dest))
 
 
 @main.command()
@@ -253,18 +286,18 @@ def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, set
 @AS_OF
 @SET
 @LANG
-def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, sets, lang):
+def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, constants, lang):
     """Rank the uncertain parameters by their effect on each 2025 target."""
-    with library_loading():
-        from . import sensitivity as sens
-
+    api = library("sensitivity")
     _check_out(out, scenario_file)
-    result = sens.run(scenario_file, method, samples, seed, sets, actuals=actuals, as_of=as_of)
-    dest = out or Path("outputs") / "sensitivity" / f"{result.scenario.name}_{method}"
-    sens.write(result, dest, lang)
+    result = api.sensitivity_analysis(scenario_file, method, samples=samples, seed=seed,
+                                      constants=constants, actuals=actuals, as_of=as_of)
+    dest = api.write(result, out or Path("outputs") / "sensitivity" /
+                     f"{result.scenario.name}_{method}", lang)
     click.echo(result.ranking.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    click.echo(f"{method}: {result.runs} model runs, seed {result.settings['seed']}")
-    click.echo(f"{'输出' if lang == 'zh' else 'written to'}: {dest}")
+    click.echo(messages.text("sensitivity_summary", method=method, runs=result.runs,
+                             seed=result.settings["seed"]))
+    click.echo(messages.text("written_to", lang, path=dest))
 
 
 @main.command()
@@ -281,16 +314,16 @@ def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, sets,
               help="Output folder [default: outputs/review].")
 @SET
 @LANG
-def review(scenario_files, actuals, uncertainty_dir, as_of, out, sets, lang):
+def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang):
     """The plan's review (mid-term or final): actuals, projections and targets."""
-    with library_loading():
-        from . import review as rev
-        from .review_tables import headline_cells
+    api = library("review", "review_tables")
+    from .review import STATUS
+    from .review_tables import headline_cells
 
     _check_out(out, actuals, *scenario_files)
-    result = rev.build(actuals, scenario_files, uncertainty_dir, sets, as_of)
-    dest = out or Path("outputs") / "review"
-    rev.write(result, dest, lang)
+    result = api.midterm_review(actuals, scenario_files, uncertainty=uncertainty_dir,
+                                constants=constants, as_of=as_of)
+    dest = api.write(result, out or Path("outputs") / "review", lang)
     head, rows, _ = headline_cells(result, lang)
     keep = [0, 2, 5, len(head) - 1]  # indicator, latest actual, required growth, status
     table = [[row[i] for i in keep] for row in [head] + rows]
@@ -299,9 +332,9 @@ def review(scenario_files, actuals, uncertainty_dir, as_of, out, sets, lang):
     lines.insert(1, "  ".join("-" * w for w in widths))
     click.echo("\n".join(lines))
     counts = result.summary["status"].value_counts()
-    click.echo(", ".join(f"{rev.STATUS[k][0 if lang == 'zh' else 1]}: {counts[k]}"
-                         for k in rev.STATUS if k in counts))
-    click.echo(f"{'报告' if lang == 'zh' else 'report'}: {dest / 'index.html'}")
+    click.echo(", ".join(f"{STATUS[k][0 if lang == 'zh' else 1]}: {counts[k]}"
+                         for k in STATUS if k in counts))
+    click.echo(messages.text("report_at", lang, path=dest / "index.html"))
 
 
 @main.command()
@@ -311,31 +344,30 @@ def review(scenario_files, actuals, uncertainty_dir, as_of, out, sets, lang):
 @LANG
 def calibrate(spec_file, out, lang):
     """Fit the parameters named in SPEC to its observed data."""
-    with library_loading():
-        from . import calibration
+    api = library("calibration")
+    from .calibration import summary
 
     _check_out(out, spec_file)
-    spec = calibration.load(spec_file)
-    dest = out or Path("outputs") / "calibration" / spec.name
-
+    spec = api.load_spec(spec_file)
     live = sys.stderr.isatty()
 
     def progress(runs, best):
         if runs % (10 if live else 100) == 0:
-            click.echo(f"{chr(13) if live else ''}  {runs} model runs, best objective "
-                       f"{best:.6g}", nl=not live, err=True)
+            click.echo(("\r" if live else "") + messages.text("fit_progress", runs=runs,
+                                                              best=best), nl=not live, err=True)
 
-    click.echo(f"fitting {len(spec.parameters)} parameters to {len(spec.data)} observations "
-               f"({spec.method}, {spec.starts} starts, seed {spec.seed})", err=True)
-    cal = calibration.calibrate(spec, progress=progress)
+    click.echo(messages.text("fitting", parameters=len(spec.parameters),
+                             observations=len(spec.data), method=spec.method,
+                             starts=spec.starts, seed=spec.seed), err=True)
+    cal = api.calibrate(spec, progress=progress)
     click.echo("", err=True)
-    calibration.write(cal, dest, lang)
-    click.echo(calibration.summary(cal))
-    click.echo(f"\n{'输出' if lang == 'zh' else 'written to'}: {dest}")
-    click.echo(f"calibrated scenario: {dest / (spec.name + '.yaml')}")
+    dest = api.write(cal, out or Path("outputs") / "calibration" / spec.name, lang)
+    click.echo(summary(cal))
+    click.echo("\n" + messages.text("written_to", lang, path=dest))
+    click.echo(messages.text("calibrated_scenario", path=dest / (spec.name + ".yaml")))
     if not cal.converged:
-        raise SimError(f"{spec_file}: the fit did not converge ({cal.message}); its best point "
-                       f"is kept in {dest}. Raise method.max_runs or narrow the bounds.")
+        raise SimError(messages.text("fit_not_converged", spec=spec_file, reason=cal.message,
+                                     dest=dest))
 
 
 @main.command()
@@ -344,30 +376,27 @@ def calibrate(spec_file, out, lang):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def params(model_path, as_json):
     """List every tunable parameter with value, unit, range and description."""
-    with library_loading():
-        from . import model as model_mod
-
-    table = model_mod.info(model_path).table()
+    api = library("model")
+    table = api.parameters(model_path)
     if as_json:
         click.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
         return
     for p in table.itertuples(index=False):
         lo = "" if p.min is None or math.isnan(p.min) else f"{p.min:g}"
         hi = "" if p.max is None or math.isnan(p.max) else f"{p.max:g}"
-        click.echo(f"{p.name} = {p.value:g} [{lo}, {hi}] {p.unit}\n    {p.description}")
+        click.echo(messages.text("parameter", name=p.name, value=p.value, lo=lo, hi=hi,
+                                 unit=p.unit, description=p.description))
 
 
 @main.command()
 @click.argument("scenario_file", metavar="SCENARIO")
 @SET
-def validate(scenario_file, sets):
+def validate(scenario_file, constants):
     """Check SCENARIO (and the files it extends) without running it."""
-    with library_loading():
-        from . import scenario as scen
-
-    s = scen.load(scenario_file, sets)
-    click.echo(f"{scenario_file}: ok ({len(s.constants)} constants, {len(s.series)} series, "
-               f"model {s.model.name})")
+    api = library("scenario")
+    s = api.load_scenario(scenario_file, constants)
+    click.echo(messages.text("validated", path=scenario_file, constants=len(s.constants),
+                             series=len(s.series), model=s.model.name))
 
 
 def entry() -> None:

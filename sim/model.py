@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import cache, folders
+from .bundled import default_model
 from .errors import SimError
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL = REPO_ROOT / "models" / "qingdao_fyp.mdl"
+DEFAULT_MODEL = default_model()
 CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
 
 

@@ -28,7 +28,7 @@ from . import actuals as actuals_mod
 from . import indicators as ind
 from . import measures
 from . import model as model_mod
-from . import outputs, runner
+from . import narrative, outputs, runner
 from . import scenario as scen
 from . import targets as tgt
 from .errors import InputError, Problem
@@ -108,23 +108,8 @@ RULES = {
                  "actuals on another basis are listed among the sources but not used.",
     },
 }
-LOOPS = {
-    "zh": ["R1 创新回路（正反馈）：R&D投入积累为创新能力，创新能力增速高于历史参考增速时，提高战略性新兴产业增速和"
-           "高新技术企业、科技型中小企业的认定率；战略性新兴产业扩大GDP，GDP又带动R&D投入。",
-           "B1 两业融合回路（负反馈）：工业（含战略性新兴产业）产出形成对生产性服务的需求；需求超过供给时，"
-           "物流、金融和其他生产性服务业加快增长，缺口随之收窄。",
-           "B2 劳动力结构回路（负反馈）：服务业产出形成劳动需求，劳动力由第一、二产业向服务业转移，"
-           "直至服务业就业满足需求；服务业劳动生产率增速低于产出增速，故服务业就业占比上升。"],
-    "en": ["R1 innovation (reinforcing): R&D spending accumulates into innovation capacity; when "
-           "capacity grows faster than it used to, SEI growth and the certification of high-tech "
-           "firms and technology SMEs rise; SEI output raises GDP, and GDP raises R&D spending.",
-           "B1 manufacturing-services integration (balancing): industry output, SEI included, "
-           "creates demand for producer services; when demand outruns supply, logistics, finance "
-           "and other producer services grow faster, which closes the gap.",
-           "B2 labour structure (balancing): services output creates demand for workers, who move "
-           "from industry and agriculture until services employment meets it; services "
-           "productivity grows more slowly than output, so the services share of jobs rises."],
-}
+# The plan model's feedback loops, for the report (the text lives beside the .mdl).
+LOOPS = narrative.by_language(model_mod.DEFAULT_MODEL)
 
 
 @dataclass
@@ -283,13 +268,13 @@ def as_of_year(actuals: pd.DataFrame, as_of: int | None) -> int:
 def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
           as_of: int | None = None) -> Review:
     """Everything the report shows, as pandas objects."""
-    scenarios = [scen.load(p, sets) for p in scenario_paths]
+    scenarios = [p if isinstance(p, scen.Scenario) else scen.load(p, sets)
+                 for p in scenario_paths]
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
-        raise InputError([Problem(str(p), "name", "two scenarios share this name. Give each a "
-                                  "distinct name:.") for p, n in zip(scenario_paths, names,
-                                                                     strict=True)
-                          if names.count(n) > 1])
+        raise InputError([Problem(display_path(s.path), "name", "two scenarios share this "
+                                  "name. Give each a distinct name:.")
+                          for s in scenarios if names.count(s.name) > 1])
     model_path = scenarios[0].model
     catalogue = ind.catalogue_for(model_path)
     targets = tgt.catalogue_for(model_path)

@@ -1,7 +1,7 @@
 """Run scenarios end to end: simulate, measure against targets, write the output folder.
 
-`simulate` returns pandas objects only; `run` and `compare` also write outputs/. Both are
-what the CLI calls, and what a notebook can call.
+`simulate` and `comparison` return pandas objects only; `write` and `write_comparison` write
+an output folder; `run` and `compare` do both.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ class Simulation:
     engine: str = "batch"
     notice: str | None = None
     anchor: anchoring.Anchored | None = None
+    members: pd.DataFrame | None = None  # the parameter sets of a run of several members
+
+    def write(self, folder: str | Path, lang: str = "zh") -> Path:
+        """Write the output folder: tables, charts, resolved scenario and manifest."""
+        return write(self, folder, lang)
 
 
 def simulate(scenario: scen.Scenario | str | Path, sets=(), engine_name: str = "batch",
@@ -169,6 +174,17 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
     sim = simulate(scenario, engine_name=engine_name)
     if on_simulated is not None:
         on_simulated(sim)
+    write(sim, dest, lang)
+    return sim
+
+
+def write(sim: Simulation, dest: str | Path, lang: str = "zh") -> Path:
+    """Write one simulation's output folder, replacing it only once everything is written."""
+    dest = Path(dest)
+    if sim.members is not None:
+        from .members import write as write_members
+
+        return write_members(sim, dest)
     info = model_mod.info(sim.scenario.model)
     with outputs.atomic_folder(dest, _inputs([sim.scenario])) as tmp, \
             background.Job(_write_charts, [sim], tmp / "charts", lang):
@@ -188,7 +204,7 @@ def run(path, sets=(), out: Path | None = None, lang: str = "zh",
         outputs.write_xlsx(tables, tmp / "results.xlsx")
         outputs.write_yaml(sim.scenario.to_dict(info), tmp / "scenario.yaml")
         outputs.write_manifest(_manifest([sim]), tmp / "manifest.json")
-    return sim
+    return dest
 
 
 def _write_anchoring(anchor: anchoring.Anchored, folder: Path, tables: dict) -> None:
@@ -214,23 +230,59 @@ def comparison_table(sims: list[Simulation]) -> pd.DataFrame:
     return table
 
 
-def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
-            engine_name: str = "batch", on_simulated=None, actuals: Path | None = None,
-            as_of: int | None = None) -> pd.DataFrame:
-    """Run several scenarios and write overlay charts and a targets-by-scenario table."""
-    scenarios = [anchoring.configure(scen.load(p, sets), actuals, as_of) for p in paths]
-    dest = Path(out) if out else Path("outputs") / "compare"
-    outputs.check_folder(dest, _inputs(scenarios))
+@dataclass
+class Comparison:
+    """Several scenarios' simulations and their targets side by side."""
+
+    simulations: list[Simulation]
+    table: pd.DataFrame
+
+    def write(self, folder: str | Path, lang: str = "zh") -> Path:
+        """Write the comparison folder: tables, overlay charts and each resolved scenario."""
+        return write_comparison(self, folder, lang)
+
+
+def _configured(paths, sets, actuals, as_of) -> list[scen.Scenario]:
+    """Each scenario (a path or a Scenario) loaded and set to anchor on the actuals given."""
+    return [anchoring.configure(p if isinstance(p, scen.Scenario) else scen.load(p, sets),
+                                actuals, as_of) for p in paths]
+
+
+def _comparison(scenarios: list[scen.Scenario], paths, engine_name: str) -> Comparison:
     sims = [simulate(s, engine_name=engine_name) for s in scenarios]
-    if on_simulated is not None:
-        for sim in sims:
-            on_simulated(sim)
     names = [s.scenario.name for s in sims]
     if len(set(names)) != len(names):
         raise InputError([Problem(str(p), "name", "two scenarios share this name. "
                                             "Give each a distinct name:.")
                                for p, n in zip(paths, names) if names.count(n) > 1])
-    table = comparison_table(sims)
+    return Comparison(sims, comparison_table(sims))
+
+
+def comparison(paths, sets=(), engine_name: str = "batch", actuals: Path | None = None,
+               as_of: int | None = None) -> Comparison:
+    """Simulate several scenarios (paths or Scenarios), which must have distinct names."""
+    return _comparison(_configured(paths, sets, actuals, as_of), paths, engine_name)
+
+
+def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
+            engine_name: str = "batch", on_simulated=None, actuals: Path | None = None,
+            as_of: int | None = None) -> pd.DataFrame:
+    """Run several scenarios and write overlay charts and a targets-by-scenario table."""
+    scenarios = _configured(paths, sets, actuals, as_of)
+    dest = Path(out) if out else Path("outputs") / "compare"
+    outputs.check_folder(dest, _inputs(scenarios))
+    comp = _comparison(scenarios, paths, engine_name)
+    if on_simulated is not None:
+        for sim in comp.simulations:
+            on_simulated(sim)
+    write_comparison(comp, dest, lang)
+    return comp.table
+
+
+def write_comparison(comp: Comparison, dest: str | Path, lang: str = "zh") -> Path:
+    """Write a comparison's folder, replacing it only once everything is written."""
+    dest = Path(dest)
+    sims, table = comp.simulations, comp.table
     with outputs.atomic_folder(dest, _inputs([s.scenario for s in sims])) as tmp, \
             background.Job(_write_charts, sims, tmp / "charts", lang):
         if not table.empty:
@@ -251,4 +303,4 @@ def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
                                tmp / "scenarios" / f"{sim.scenario.name}.yaml")
         outputs.write_xlsx(tables, tmp / "comparison.xlsx")
         outputs.write_manifest(_manifest(sims), tmp / "manifest.json")
-    return table
+    return dest

@@ -26,6 +26,7 @@ TOP_KEYS = ("name", "title", "description", "extends", "model", "actuals", "as_o
 TIME_KEYS = ("initial", "final", "step", "saveper")
 TEXT_KEYS = ("zh", "en")
 TARGET_KEYS = ("tolerance", "measure", "strict")
+CONSTANTS = "constants"  # where problems with constants given by the caller are reported
 
 
 @dataclass
@@ -247,11 +248,30 @@ def parse_sets(sets: list[str] | tuple[str, ...]) -> tuple[dict, list[Problem]]:
     return values, problems
 
 
-def load(path: str | Path, sets=()) -> Scenario:
-    """Load, merge and validate a scenario file; raise InputError listing every problem."""
+def given_constants(constants) -> tuple[dict, list[Problem]]:
+    """Constants given to the library as {name: number}, with a problem for each value that
+    is not a finite number; problems name the argument, `constants`."""
+    values, problems = {}, []
+    for name, value in (constants or {}).items():
+        if not is_number(value):
+            problems.append(Problem(CONSTANTS, str(name), f"must be a finite number; got "
+                                    f"{value!r}. {number_hint(value).capitalize()}."))
+            continue
+        values[str(name)] = float(value)
+    return values, problems
+
+
+def load(path: str | Path, sets=(), constants: dict | None = None) -> Scenario:
+    """Load, merge and validate a scenario file; raise InputError listing every problem.
+
+    `constants` ({name: value}, Vensim or Python names) win over every file."""
     path = Path(path).resolve() if Path(path).exists() else Path(path)
     problems: list[Problem] = []
     set_values, set_problems = parse_sets(sets)
+    given, given_problems = given_constants(constants)
+    origins = {**{name: CONSTANTS for name in given}, **{name: "--set" for name in set_values}}
+    set_values = {**given, **set_values}
+    set_problems = given_problems + set_problems
     chain = _chain(path, problems, [])
     if not chain:
         raise InputError(problems + set_problems)
@@ -296,7 +316,7 @@ def load(path: str | Path, sets=()) -> Scenario:
         problems.append(Problem(display, "actuals", f"file not found: {scenario.actuals}. Give "
                                 "a path relative to the scenario file."))
     problems.extend(set_problems)
-    _validate_against_model(scenario, merged, set_values, info, problems)
+    _validate_against_model(scenario, merged, set_values, info, problems, origins)
     for file, part in chain:
         if "uncertainty" in part:
             section = distributions.check(part["uncertainty"], display_path(file), info,
@@ -378,7 +398,7 @@ def _check_range(real, value, info, where, key, line, problems):
                                 "inside it.", line))
 
 
-def _validate_against_model(scenario, merged, set_values, info, problems):
+def _validate_against_model(scenario, merged, set_values, info, problems, origins=None):
     time = dict(info.time)
     time.update({k: v for k, (v, _, _) in merged["time"].items()})
     where = display_path(scenario.path)
@@ -408,9 +428,10 @@ def _validate_against_model(scenario, merged, set_values, info, problems):
             _check_range(real, value, info, file, f"series.{name}.{year}", line, problems)
         scenario.series[real] = dict(sorted(values.items()))
     for name, value in set_values.items():
-        real = _resolve_name(name, info, "--set", None, problems, "")
+        origin = (origins or {}).get(name, "--set")
+        real = _resolve_name(name, info, origin, None, problems, "")
         if real:
-            _check_range(real, value, info, "--set", name, None, problems)
+            _check_range(real, value, info, origin, name, None, problems)
             scenario.constants[real] = value
             scenario.series.pop(real, None)  # --set fixes the value for the whole run
     catalogue = targets_mod.catalogue_for(scenario.model)

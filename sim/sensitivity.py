@@ -45,7 +45,8 @@ def _problem(names: list[str]) -> dict:
 def run(path, method: str = "sobol", samples: int | None = None, seed: int | None = None,
         sets=(), progress=None, actuals=None, as_of=None) -> Sensitivity:
     """Indices of every modelled 2025 target for every uncertain parameter (anchored on
-    actuals up to the as-of year when they are given)."""
+    actuals up to the as-of year when they are given). `path` is a scenario file or a loaded
+    Scenario."""
     from SALib.analyze import morris as morris_analyze
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import morris as morris_sample
@@ -53,11 +54,12 @@ def run(path, method: str = "sobol", samples: int | None = None, seed: int | Non
 
     from .anchoring import configure
 
-    scenario = configure(scen.load(path, sets), actuals, as_of)
+    scenario = path if isinstance(path, scen.Scenario) else scen.load(path, sets)
+    scenario = configure(scenario, actuals, as_of)
     base = samples if samples is not None else DEFAULT_BASE[method]
     settings = settings_for(scenario, base, seed, None, minimum=MIN_BASE[method])
     if method == "sobol" and base & (base - 1):
-        raise InputError([Problem("--samples", str(base), "Sobol sampling needs a power of "
+        raise InputError([Problem("samples", str(base), "Sobol sampling needs a power of "
                                   "two (e.g. 512, 1024).")])
     params = settings["parameters"]
     names = list(params)

@@ -26,8 +26,6 @@ CATALOGUE_NAME = "targets.csv"
 COMPARATORS = measures.COMPARATORS
 MEASURES = measures.MEASURES
 TRACKED = "tracked, not modelled"
-STATUS_ZH = {"met": "达标", "exceeded": "超额", "below": "低于目标", "above": "高于区间",
-             "tracked": "跟踪指标，未建模", "outside run": "不在模拟期内"}
 COLUMNS = ["id", "indicator_zh", "indicator_en", "unit", "unit_zh", "year", "target",
            "comparator", "projected", "gap", "status", "tolerance", "strict", "measure",
            "variable"]

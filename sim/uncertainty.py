@@ -46,7 +46,7 @@ def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None
     if sampling is not None:
         out["sampling"] = sampling
     if out["samples"] < minimum:
-        raise InputError([Problem("--samples", str(out["samples"]), f"too few members: use at "
+        raise InputError([Problem("samples", str(out["samples"]), f"too few members: use at "
                                   f"least {minimum}.")])
     check_size(scenario, out["samples"], out["samples"], samples is not None)
     return out
@@ -82,10 +82,12 @@ def target_values(ens: ensemble.Ensemble, target) -> np.ndarray | None:
 def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
         actuals=None, as_of=None) -> Uncertainty:
     """Sample, run and summarise; returns pandas objects (nothing is written). With actuals,
-    every member is anchored on them up to the as-of year (sim/anchoring.py)."""
+    every member is anchored on them up to the as-of year (sim/anchoring.py). `path` is a
+    scenario file or a loaded Scenario."""
     from .anchoring import configure
 
-    scenario = configure(scen.load(path, sets), actuals, as_of)
+    scenario = path if isinstance(path, scen.Scenario) else scen.load(path, sets)
+    scenario = configure(scenario, actuals, as_of)
     settings = settings_for(scenario, samples, seed, sampling)
     draws = distributions.sample(settings["parameters"], settings["samples"],
                                  settings["sampling"], settings["seed"])

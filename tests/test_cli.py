@@ -194,3 +194,26 @@ def test_run_counts_an_exceeded_about_target_as_met(cli, write_scenario):
     (loose, met_loose), (strict, met_strict) = count(False), count(True)
     assert (loose, strict) == ("exceeded", "above")
     assert met_loose == met_strict + 1
+
+
+def test_malformed_set_options_are_reported_together(cli):
+    result = cli("validate", SCENARIOS / "baseline.yaml", "--set", "noequals", "--set",
+                 "sei real growth=fast", "--set", "sei real growth=inf")
+    assert (result.exit_code, result.output) == (1, (
+        "Error: --set: noequals | expected NAME=VALUE, e.g. --set 'services price "
+        "growth=0.03'.\n"
+        "--set: sei real growth | must be a number; got 'fast'. Write a number, e.g. 0.05.\n"
+        "--set: sei real growth | must be a finite number.\n"))
+
+
+@pytest.mark.parametrize("option, message", [
+    ("sei real growh=0.1", "sei real growh | unknown parameter. Did you mean 'sei real "
+     "growth'? Run 'sim params' for the list."),
+    ("hte exit rate=1.5", "hte exit rate | 1.5 is outside the model's range [0, 1] for 'hte "
+     "exit rate' (1/Year). Choose a value inside it."),
+])
+def test_a_set_option_the_model_rejects_is_named_as_the_option(cli, tmp_path, option,
+                                                               message):
+    result = cli("run", SCENARIOS / "baseline.yaml", "--set", option)
+    assert (result.exit_code, result.output) == (1, f"Error: --set: {message}\n")
+    assert not (tmp_path / "outputs").exists()

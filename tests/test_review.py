@@ -239,7 +239,8 @@ def test_two_scenarios_with_one_name_are_refused(tmp_path):
     with pytest.raises(InputError) as err:
         review.build(ACTUALS, [base, base], as_of=2022)
     assert [str(p) for p in err.value.problems] == [
-        f"{base}: name | two scenarios share this name. Give each a distinct name:."] * 2
+        f"{display_path(base)}: name | two scenarios share this name. Give each a distinct "
+        "name:."] * 2
 
 
 @pytest.mark.parametrize("year", ["2020", "2026"])
