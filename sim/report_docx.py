@@ -69,7 +69,7 @@ def write(review, path: Path, lang: str = "zh") -> Path:
 
     from . import outputs
     from .report_html import TEXT, assumptions_table, rules, sources_table, subtitle, title
-    from .review import LOOPS
+    from .narrative import loops
     from .review_tables import headline_cells, summary_cells
 
     words = TEXT[lang]
@@ -110,7 +110,7 @@ def write(review, path: Path, lang: str = "zh") -> Path:
         else:
             doc.add_paragraph(words["no_changes"])
     doc.add_heading(words["loops"], level=1)
-    for text in LOOPS[lang]:
+    for text in loops(review.sims[0].scenario.model, lang):
         doc.add_paragraph(text, style="List Bullet")
     doc.add_heading(words["sources"], level=1)
     sources = sources_table(review, lang)

@@ -47,8 +47,7 @@ td:first-child { min-width: 11rem; }
 """
 
 TEXT = {
-    "zh": {"midterm": "青岛市“十四五”战略性新兴产业与现代服务业规划中期评估",
-           "final": "青岛市“十四五”战略性新兴产业与现代服务业规划总结评估",
+    "zh": {"midterm": "{plan}中期评估", "final": "{plan}总结评估", "plan": "规划",
            "as_of": "数据截至{year}年", "headline": "主要经济指标与核心目标",
            "summary": "规划目标总表", "rules": "状态判定规则",
            "charts": "建模指标：实际、预测与目标", "tracked": "跟踪指标（未建模）",
@@ -59,10 +58,8 @@ TEXT = {
            "created": "生成时间", "versions": "软件版本", "band": "不确定性区间（5–95%）",
            "actual": "实际值", "required_path": "目标所需路径", "target": "目标",
            "index": "指数（2020年=100）"},
-    "en": {"midterm": "Mid-term review of Qingdao's 14th Five-Year Plan for strategic emerging "
-                      "industries and modern services",
-           "final": "Final evaluation of Qingdao's 14th Five-Year Plan for strategic emerging "
-                    "industries and modern services",
+    "en": {"midterm": "Mid-term review of {plan}", "final": "Final evaluation of {plan}",
+           "plan": "the plan",
            "as_of": "data up to {year}", "headline": "The economy and the headline target",
            "summary": "All plan targets", "rules": "How the status is decided",
            "charts": "Modelled indicators: actuals, projections and targets",
@@ -79,9 +76,13 @@ TEXT = {
 
 
 def title(review, lang: str) -> str:
-    """The report's title for its as-of year: mid-term review or final evaluation."""
+    """The report's title for its as-of year: the mid-term review or the final evaluation of
+    the plan the model serves (its narrative file)."""
+    from . import narrative
+
     words = TEXT[lang]
-    return words["final" if review.final else "midterm"]
+    plan = narrative.plan(review.sims[0].scenario.model, lang) or words["plan"]
+    return words["final" if review.final else "midterm"].format(plan=plan)
 
 
 def subtitle(review, lang: str) -> str:
@@ -184,7 +185,7 @@ def assumptions_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def render(review, lang: str, versions: dict) -> str:
     """The whole report as an HTML string."""
-    from .review import LOOPS
+    from .narrative import loops
     from .review_tables import headline_cells, summary_cells
 
     words = TEXT[lang]
@@ -214,7 +215,8 @@ def render(review, lang: str, versions: dict) -> str:
                                     "unit": words["unit"]})
                      if len(table) else f"<p>{_esc(words['no_changes'])}</p>")
     parts += [f"<h2>{_esc(words['loops'])}</h2><ul>" +
-              "".join(f"<li>{_esc(t)}</li>" for t in LOOPS[lang]) + "</ul>",
+              "".join(f"<li>{_esc(t)}</li>"
+                      for t in loops(review.sims[0].scenario.model, lang)) + "</ul>",
               f"<h2>{_esc(words['sources'])}</h2>",
               _table(sources_table(review, lang),
                      {"name": words["indicator"], "year": words["year"],

@@ -28,7 +28,7 @@ from . import actuals as actuals_mod
 from . import indicators as ind
 from . import measures
 from . import model as model_mod
-from . import narrative, outputs, runner
+from . import outputs, runner
 from . import scenario as scen
 from . import targets as tgt
 from .errors import InputError, Problem
@@ -108,8 +108,6 @@ RULES = {
                  "actuals on another basis are listed among the sources but not used.",
     },
 }
-# The plan model's feedback loops, for the report (the text lives beside the .mdl).
-LOOPS = narrative.by_language(model_mod.DEFAULT_MODEL)
 
 
 @dataclass
