@@ -51,8 +51,9 @@ def draw_target(ax, target, paths: dict[str, pd.Series], lang: str, unit_label: 
             ax.fill_between(years, lo, hi, color="#57606a", alpha=0.12, lw=0)
     else:
         if target.comparator == "approx" and not _nan(target.tolerance):
-            ax.errorbar([target.year], [target.target], yerr=[[target.tolerance],
-                        [target.tolerance]], fmt="D", color="#57606a", capsize=4, ms=5,
+            lo, hi = measures.bounds(target.target, target.comparator, target.tolerance)
+            ax.errorbar([target.year], [target.target], yerr=[[target.target - lo],
+                        [hi - target.target]], fmt="D", color="#57606a", capsize=4, ms=5,
                         label=words["target"])
         else:
             ax.plot([target.year], [target.target], marker="*" if target.comparator ==

@@ -56,8 +56,8 @@ def _values(panel: Panel) -> list[float]:
         if band:
             values += band[1] + band[2]
     else:
-        tol = 0.0 if is_nan(t.tolerance) or t.comparator != "approx" else t.tolerance
-        values += [t.target - tol, t.target + tol]
+        lo, hi = measures.bounds(t.target, t.comparator, t.tolerance)
+        values += [lo, hi if math.isfinite(hi) else lo]
     return values
 
 
@@ -91,7 +91,7 @@ def _draw_data(ax: Axes, panel: Panel, compact: bool) -> None:
     if panel.required is None:
         x, y = ax.x(t.year), ax.y(t.target)
         if t.comparator == "approx" and not is_nan(t.tolerance):
-            lo, hi = ax.y(t.target - t.tolerance), ax.y(t.target + t.tolerance)
+            lo, hi = (ax.y(v) for v in measures.bounds(t.target, t.comparator, t.tolerance))
             ax.canvas.line([(x, lo), (x, hi)], GREY, 1.0)
             for end in (lo, hi):
                 ax.canvas.line([(x - 4, end), (x + 4, end)], GREY, 1.0)
