@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .calibration import Calibration
+    from .calibration.backtest import Backtest
     from .calibration.spec import Spec
     from .review import Review
     from .runner import Comparison, Simulation
@@ -32,8 +33,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __version__ = "0.1.0"
 __all__ = ["load_scenario", "simulate", "compare", "uncertainty_analysis",
-           "sensitivity_analysis", "load_spec", "calibrate", "midterm_review", "parameters",
-           "load_actuals", "write", "default_model"]
+           "sensitivity_analysis", "load_spec", "calibrate", "backtest", "midterm_review",
+           "parameters", "load_actuals", "write", "default_model"]
 
 PathLike = str | Path
 
@@ -115,14 +116,17 @@ def uncertainty_analysis(scenario: PathLike | Scenario, *, samples: int | None =
                          seed: int | None = None, sampling: str | None = None,
                          constants: Mapping[str, float] | None = None,
                          actuals: PathLike | None = None, as_of: int | None = None,
-                         progress: Callable[[int, int], None] | None = None) -> Uncertainty:
+                         progress: Callable[[int, int], None] | None = None,
+                         posterior: PathLike | None = None) -> Uncertainty:
     """Draw the parameters of the scenario's `uncertainty:` section and run every member:
     `.probabilities` (chance of meeting each target), `.percentiles` (of each indicator by
-    year), `.samples` (the draws). Arguments left None take the scenario's settings."""
+    year), `.samples` (the draws). Arguments left None take the scenario's settings.
+    `posterior` (a calibration's folder) draws the parameters it fitted from its posterior."""
     from . import uncertainty
 
     return uncertainty.run(_scenario(scenario, constants), samples, seed, sampling,
-                           progress=progress, actuals=_path(actuals), as_of=as_of)
+                           progress=progress, actuals=_path(actuals), as_of=as_of,
+                           posterior=_path(posterior))
 
 
 def sensitivity_analysis(scenario: PathLike | Scenario, method: str = "sobol", *,
@@ -154,6 +158,18 @@ def calibrate(spec: PathLike | Spec,
     if isinstance(spec, (str, Path)):
         spec = calibration.load(spec)
     return calibration.calibrate(spec, progress=progress)
+
+
+def backtest(spec: PathLike | Spec, hold_out_from: int,
+             progress: Callable[[int, float], None] | None = None) -> Backtest:
+    """Fit the spec to its data before `hold_out_from`, project from the last actual, and
+    score the projection and two naive forecasts against the data from that year on:
+    `.errors`, `.summary`, `.paths`, `.verdicts`."""
+    from .calibration import backtest as bt
+
+    if isinstance(spec, (str, Path)):
+        spec = load_spec(spec)
+    return bt.run(spec, hold_out_from, progress)
 
 
 def midterm_review(actuals: PathLike, scenarios: Iterable[PathLike | Scenario], *,

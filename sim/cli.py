@@ -240,11 +240,15 @@ def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
               help="Sampling design [default: the scenario's, else latin_hypercube].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/uncertainty/<scenario name>].")
+@click.option("--posterior", type=click.Path(path_type=Path),
+              help="A 'sim calibrate' folder: its posterior draws replace the distributions "
+                   "of the parameters it fitted.")
 @ACTUALS
 @AS_OF
 @SET
 @LANG
-def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, constants, lang):
+def uncertainty(scenario_file, samples, seed, sampling, out, posterior, actuals, as_of,
+                constants, lang):
     """Probability of meeting each target, from the scenario's uncertainty: section."""
     api = library("uncertainty")
     _check_out(out, scenario_file)
@@ -256,7 +260,7 @@ def uncertainty(scenario_file, samples, seed, sampling, out, actuals, as_of, con
 
     result = api.uncertainty_analysis(scenario_file, samples=samples, seed=seed,
                                       sampling=sampling, constants=constants, actuals=actuals,
-                                      as_of=as_of, progress=progress)
+                                      as_of=as_of, progress=progress, posterior=posterior)
     if live:
         click.echo("", err=True)
     if result.ensemble.notice:
@@ -356,9 +360,11 @@ def calibrate(spec_file, out, lang):
             click.echo(("\r" if live else "") + messages.text("fit_progress", runs=runs,
                                                               best=best), nl=not live, err=True)
 
+    how = (messages.text("sampler", walkers=spec.walkers, steps=spec.steps)
+           if spec.method == "mcmc" else messages.text("starts", starts=spec.starts))
     click.echo(messages.text("fitting", parameters=len(spec.parameters),
-                             observations=len(spec.data), method=spec.method,
-                             starts=spec.starts, seed=spec.seed), err=True)
+                             observations=len(spec.data), method=spec.method, how=how,
+                             seed=spec.seed), err=True)
     cal = api.calibrate(spec, progress=progress)
     click.echo("", err=True)
     dest = api.write(cal, out or Path("outputs") / "calibration" / spec.name, lang)
@@ -367,7 +373,29 @@ def calibrate(spec_file, out, lang):
     click.echo(messages.text("calibrated_scenario", path=dest / (spec.name + ".yaml")))
     if not cal.converged:
         raise SimError(messages.text("fit_not_converged", spec=spec_file, reason=cal.message,
-                                     dest=dest))
+                                     dest=dest, fix=messages.text(
+                                         "raise_steps" if spec.method == "mcmc"
+                                         else "raise_max_runs")))
+
+
+@main.command()
+@click.argument("spec_file", metavar="SPEC")
+@click.option("--hold-out-from", "hold_out_from", type=int, required=True, metavar="YEAR",
+              help="Fit to the data before YEAR; compare with the data from YEAR on.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: outputs/backtest/<spec name>_from_<YEAR>].")
+@LANG
+def backtest(spec_file, hold_out_from, out, lang):
+    """Fit SPEC before a year, project, and score against the years held out."""
+    api = library("calibration")
+    from .calibration.backtest import summary_text
+
+    _check_out(out, spec_file)
+    result = api.backtest(spec_file, hold_out_from)
+    dest = api.write(result, out or Path("outputs") / "backtest" /
+                     f"{result.spec.name}_from_{hold_out_from}", lang)
+    click.echo(summary_text(result))
+    click.echo("\n" + messages.text("written_to", lang, path=dest))
 
 
 @main.command()

@@ -186,3 +186,31 @@ def sample(parameters: dict, n: int, sampling: str, seed: int) -> pd.DataFrame:
     table = pd.DataFrame({name: ppf(parameters[name], u[:, i]) for i, name in enumerate(names)})
     table.index.name = "member"
     return table
+
+
+def logpdf(spec: dict, x: np.ndarray) -> np.ndarray:
+    """Log density of one continuous distribution at `x` (-inf outside its support), with
+    the same truncation as `ppf`."""
+    from scipy import stats
+
+    x = np.asarray(x, dtype=float)
+    kind = spec["distribution"]
+    if kind == "uniform":
+        lo, hi = spec["lower"], spec["upper"]
+        return np.where((x >= lo) & (x <= hi), -math.log(hi - lo), -np.inf)
+    if kind == "triangular":
+        lo, hi = spec["lower"], spec["upper"]
+        return stats.triang.logpdf(x, (spec["mode"] - lo) / (hi - lo), loc=lo, scale=hi - lo)
+    if kind == "normal":
+        mean, sd = spec["mean"], spec["sd"]
+        a = (spec.get("lower", -np.inf) - mean) / sd
+        b = (spec.get("upper", np.inf) - mean) / sd
+        return stats.truncnorm.logpdf(x, a, b, loc=mean, scale=sd)
+    if kind == "lognormal":
+        dist = stats.lognorm(spec["sigma"], scale=spec["median"])
+        lo, hi = spec.get("lower", 0.0), spec.get("upper", np.inf)
+        mass = dist.cdf(hi) - dist.cdf(lo)
+        inside = (x >= lo) & (x <= hi)
+        return np.where(inside, dist.logpdf(np.where(inside, x, spec["median"]))
+                        - math.log(mass), -np.inf)
+    raise ValueError(f"no density for a {kind} distribution")

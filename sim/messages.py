@@ -39,7 +39,9 @@ MESSAGES: dict[str, dict[str, str] | str] = {
     "ensemble_summary": "{samples} members, {sampling}, seed {seed}, engine {engine}",
     "sensitivity_summary": "{method}: {runs} model runs, seed {seed}",
     "fitting": "fitting {parameters} parameters to {observations} observations ({method}, "
-               "{starts} starts, seed {seed})",
+               "{how}, seed {seed})",
+    "sampler": "{walkers} walkers, {steps} steps",
+    "starts": "{starts} starts",
     "fit_progress": "  {runs} model runs, best objective {best:.6g}",
     "validated": "{path}: ok ({constants} constants, {series} series, model {model})",
     "parameter": "{name} = {value:g} [{lo}, {hi}] {unit}\n    {description}",
@@ -48,7 +50,9 @@ MESSAGES: dict[str, dict[str, str] | str] = {
     "set_not_a_number": "must be a number; got {text!r}. {hint}.",
     "set_not_finite": "must be a finite number.",
     "fit_not_converged": "{spec}: the fit did not converge ({reason}); its best point is kept "
-                         "in {dest}. Raise method.max_runs or narrow the bounds.",
+                         "in {dest}. {fix}.",
+    "raise_max_runs": "Raise method.max_runs or narrow the bounds",
+    "raise_steps": "Raise method.steps",
 }
 
 

@@ -214,3 +214,88 @@ def save(fig, folder: Path, stem: str) -> list[Path]:
     fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
     plt.close(fig)
     return paths
+
+
+def prior_posterior_figure(name: str, draws: np.ndarray, grid: np.ndarray,
+                           density: np.ndarray, lang: str):
+    """A parameter's posterior draws as a histogram over its prior density."""
+    zh = lang == "zh"
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.13)
+    ax.hist(draws, bins=50, density=True, color=PALETTE[0], alpha=0.6,
+            label="后验" if zh else "posterior")
+    ax.plot(grid, density, color=PALETTE[1], lw=1.6, label="先验" if zh else "prior")
+    ax.axvline(float(np.median(draws)), color=PALETTE[0], ls="--", lw=1)
+    ax.set_title(name, loc="left", fontsize=11)
+    ax.set_yticks([])
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def write_prior_posterior(panels, folder: Path, lang: str) -> None:
+    """One prior-against-posterior chart per fitted parameter, as PNG and SVG."""
+    with plt.rc_context(style()):
+        for name, draws, grid, density in panels:
+            save(prior_posterior_figure(name, draws, grid, density, lang), folder,
+                 "prior_" + name.replace(" ", "_"))
+
+
+def backtest_figure(name: str, path: pd.DataFrame, hold_out_from: int, lang: str):
+    """Observed values, the projection with its band and the two naive forecasts."""
+    zh = lang == "zh"
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.13)
+    before = path[path["year"] < hold_out_from]
+    start = before["year"].max() if len(before) else hold_out_from
+    ahead = path[path["year"] >= start]
+    ax.fill_between(ahead["year"], ahead["p5"], ahead["p95"], color=PALETTE[0], alpha=0.15,
+                    lw=0, label="后验5-95%" if zh else "posterior 5-95%")
+    ax.plot(ahead["year"], ahead["projection"], color=PALETTE[0], marker="o", ms=3,
+            label="预测" if zh else "projection")
+    for column, style_, label in (("last_cagr", ":", ("末期增速延续", "last CAGR continued")),
+                                  ("drift", "-.", ("带漂移随机游走", "random walk with drift"))):
+        shown = pd.concat([before.tail(1).assign(**{column: before.tail(1)["observed"]}),
+                           path.dropna(subset=[column])])
+        ax.plot(shown["year"], shown[column], ls=style_, color="#57606a",
+                label=label[0] if zh else label[1])
+    ax.plot(path["year"], path["observed"], ls="none", marker="D", ms=5, color=PALETTE[1],
+            label="实际" if zh else "observed")
+    ax.axvline(hold_out_from - 0.5, color="#8c959f", lw=0.8)
+    ax.set_xticks(sorted(int(y) for y in path["year"]))
+    ax.set_title(name, loc="left", fontsize=11)
+    ax.set_xlabel(WORDS[lang]["year"])
+    ax.legend(fontsize=7, frameon=False)
+    ax.grid(axis="y", color="#d0d7de", lw=0.6)
+    return fig
+
+
+def write_backtest_charts(paths: pd.DataFrame, hold_out_from: int, folder: Path,
+                          lang: str) -> None:
+    """One back-test chart per indicator, as PNG and SVG."""
+    with plt.rc_context(style()):
+        for name, path in paths.groupby("indicator", sort=True):
+            save(backtest_figure(name, path, hold_out_from, lang), folder,
+                 name.replace(" ", "_"))
+
+
+def shock_figure(name: str, shocks: pd.DataFrame, lang: str):
+    """The solved shocks of one series, a bar per year, at the posterior median."""
+    zh = lang == "zh"
+    fig, ax = plt.subplots(figsize=(6.4, 4.0))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.9, bottom=0.13)
+    colors = [PALETTE[0] if v >= 0 else PALETTE[1] for v in shocks["value"]]
+    ax.bar(shocks["year"], shocks["value"], color=colors, width=0.6)
+    ax.axhline(0, color="#57606a", lw=0.8)
+    ax.set_xticks(sorted(int(y) for y in shocks["year"]))
+    ax.set_title(name, loc="left", fontsize=11)
+    ax.set_ylabel("冲击（增速偏离趋势）" if zh else "shock (growth off the trend)")
+    ax.set_xlabel(WORDS[lang]["year"])
+    ax.grid(axis="y", color="#d0d7de", lw=0.6)
+    return fig
+
+
+def write_shock_charts(shocks: pd.DataFrame, folder: Path, lang: str) -> None:
+    """One chart of the yearly shocks per shock series, as PNG and SVG."""
+    with plt.rc_context(style()):
+        for name, group in shocks.groupby("shock", sort=True):
+            save(shock_figure(name, group, lang), folder, "shock_" + name.replace(" ", "_"))

@@ -31,14 +31,15 @@ class Uncertainty:
 
 
 def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None,
-                 minimum: int = distributions.MIN_SAMPLES) -> dict:
+                 minimum: int = distributions.MIN_SAMPLES, posterior=None) -> dict:
     """The scenario's uncertainty settings with command-line overrides, checked."""
     where = scen.display_path(scenario.path)
     section = scenario.uncertainty
-    if not section.get("parameters"):
+    if not section.get("parameters") and posterior is None:
         raise InputError([Problem(where, "uncertainty", "no uncertain parameters. Add an "
                                   "uncertainty: section (see scenarios/README.md).")])
-    out = {**section}
+    out = {"samples": 1000, "sampling": "latin_hypercube", "seed": 0, "parameters": {},
+           **section}
     if samples is not None:
         out["samples"] = samples
     if seed is not None:
@@ -80,17 +81,17 @@ def target_values(ens: ensemble.Ensemble, target) -> np.ndarray | None:
 
 
 def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
-        actuals=None, as_of=None) -> Uncertainty:
+        actuals=None, as_of=None, posterior=None) -> Uncertainty:
     """Sample, run and summarise; returns pandas objects (nothing is written). With actuals,
     every member is anchored on them up to the as-of year (sim/anchoring.py). `path` is a
-    scenario file or a loaded Scenario."""
+    scenario file or a loaded Scenario. `posterior` (a `sim calibrate` folder) replaces the
+    drawn parameters it covers by draws of the calibration's posterior."""
     from .anchoring import configure
 
     scenario = path if isinstance(path, scen.Scenario) else scen.load(path, sets)
     scenario = configure(scenario, actuals, as_of)
-    settings = settings_for(scenario, samples, seed, sampling)
-    draws = distributions.sample(settings["parameters"], settings["samples"],
-                                 settings["sampling"], settings["seed"])
+    settings = settings_for(scenario, samples, seed, sampling, posterior=posterior)
+    draws = _draws(scenario, settings, posterior)
     ens = ensemble.run(scenario, draws, progress)
     rows = []
     catalogue = ind.catalogue_for(scenario.model)
@@ -125,6 +126,23 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
     return Uncertainty(scenario, draws, percentiles.round(10), probabilities, ens, settings)
 
 
+def _draws(scenario: scen.Scenario, settings: dict, posterior) -> pd.DataFrame:
+    """The members' parameter values: the scenario's distributions, and the posterior's
+    draws for the parameters a calibration fitted."""
+    n, seed = settings["samples"], settings["seed"]
+    if posterior is None:
+        return distributions.sample(settings["parameters"], n, settings["sampling"], seed)
+    from .calibration.posterior import load_draws
+
+    fitted = load_draws(posterior, model_mod.info(scenario.model), n, seed)
+    settings["posterior"] = {"folder": str(posterior), "parameters": list(fitted.columns)}
+    rest = {k: v for k, v in settings["parameters"].items() if k not in fitted.columns}
+    if not rest:
+        return fitted
+    return pd.concat([distributions.sample(rest, n, settings["sampling"], seed), fitted],
+                     axis=1)
+
+
 def write(result: Uncertainty, out: Path, lang: str = "zh") -> Path:
     """samples.csv, percentiles.csv, probabilities.csv, fan charts and manifest.json."""
     dest = Path(out)
@@ -144,6 +162,7 @@ def write(result: Uncertainty, out: Path, lang: str = "zh") -> Path:
             "model": {"path": str(info.path), "sha256": info.sha256},
             "samples": result.settings["samples"], "sampling": result.settings["sampling"],
             "seed": result.settings["seed"], "distributions": result.settings["parameters"],
+            "posterior": result.settings.get("posterior"),
         }, tmp / "manifest.json")
         _fan_charts(result, tmp / "charts", lang)
     return dest

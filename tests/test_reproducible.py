@@ -15,7 +15,7 @@ BASE, DOWN = SCENARIOS / "baseline.yaml", SCENARIOS / "downside.yaml"
 COMMANDS = {
     "run": ["run", BASE],
     "compare": ["compare", BASE, DOWN],
-    "calibrate": ["calibrate", REPO / "calibration" / "midterm_2021_2022.yaml"],
+    "calibrate": ["calibrate", REPO / "calibration" / "trend_2016_2025.yaml"],
     "review": ["review", "--actuals", REPO / "calibration" / "data" / "actuals.csv", BASE],
     "uncertainty": ["uncertainty", BASE, "--samples", 50],
     "sensitivity": ["sensitivity", BASE, "--method", "morris", "--samples", 10],

@@ -22,11 +22,13 @@ from scipy import stats as sps
 from .. import engine, ensemble, measures
 from .. import indicators as ind
 from ..scenario import with_values
-from . import stats
+from .. import anchoring
+from . import anchored, posterior, priors, stats
 from .spec import Spec
 
 CORRELATION_WARNING = 0.95
 CONDITION_WARNING = 1e8
+LINEARISATION_WARNING = 0.005  # half a point of growth
 
 
 @dataclass
@@ -45,6 +47,8 @@ class Calibration:
     message: str
     results: pd.DataFrame
     warnings: list
+    posterior: object = None
+    linearisation_error: float | None = None
 
 
 class BudgetExhausted(Exception):
@@ -69,6 +73,7 @@ class Objective:
         self.limit: int | None = spec.max_runs
         self.best = (math.inf, None)
         self.progress = progress
+        self._plan_cache = None
 
     def simulate(self, theta) -> pd.DataFrame:
         """Every variable of one run at `theta` (the scenario's yearly values still apply)."""
@@ -88,23 +93,33 @@ class Objective:
             out[i] = source[name].get(year, np.nan) if name in source.columns else np.nan
         return out
 
-    def _member_values(self, ens: ensemble.Ensemble) -> np.ndarray:
-        """The simulated value of every observation for every member: (observations, m)."""
+    def _plan(self) -> list[tuple[str, str, float, np.ndarray, np.ndarray]]:
+        """Per observed series: variable, measure, scale, observation rows and their years."""
         rows = {}
         if self.catalogue is not None:
             rows = {r.id: r for r in self.catalogue.itertuples(index=False)}
-        out = np.full((len(self.series), ens.values[next(iter(ens.values))].shape[1]), np.nan)
-        for name in set(self.series):
+        plan = []
+        for name in sorted(set(self.series)):
             row = rows.get(name)
-            variable = row.variable if row is not None else name
-            years, values = ens.yearly(variable)
-            if row is not None and row.measure == "yoy":
-                years, values = years[1:], measures.yoy(values) / 100.0
-            values = values * (row.scale if row is not None else 1.0)
-            index = {int(y): i for i, y in enumerate(years)}
-            for i in np.flatnonzero(self.series == name):
-                if int(self.years[i]) in index:
-                    out[i] = values[index[int(self.years[i])]]
+            where = np.flatnonzero(self.series == name)
+            plan.append((row.variable if row is not None else name,
+                         row.measure if row is not None else "level",
+                         row.scale if row is not None else 1.0, where,
+                         self.years[where].astype(int)))
+        return plan
+
+    def _member_values(self, ens: ensemble.Ensemble) -> np.ndarray:
+        """The simulated value of every observation for every member: (observations, m)."""
+        if self._plan_cache is None:
+            self._plan_cache = self._plan()
+        out = np.full((len(self.series), ens.values[next(iter(ens.values))].shape[1]), np.nan)
+        for variable, measure, scale, where, years in self._plan_cache:
+            saved, values = ens.yearly(variable)
+            if measure == "yoy":
+                saved, values = saved[1:], measures.yoy(values) / 100.0
+            index = np.searchsorted(saved, years)
+            found = (index < len(saved)) & (saved[np.minimum(index, len(saved) - 1)] == years)
+            out[where[found]] = values[index[found]] * scale
         return out
 
     def evaluate(self, points: np.ndarray) -> np.ndarray:
@@ -221,6 +236,9 @@ def _intervals(spec: Spec, result, jac: np.ndarray, n_obs: int):
             notes.append("estimate at a bound")
         elif lo <= prm.lower or hi >= prm.upper:
             notes.append("interval reaches a bound")
+        if prm.historical and not prm.historical[0] <= est <= prm.historical[1]:
+            notes.append(f"outside the range seen historically [{prm.historical[0]:g}, "
+                         f"{prm.historical[1]:g}]")
         for j, other in enumerate(names):
             if j != i and np.isfinite(corr[i, j]) and abs(corr[i, j]) > CORRELATION_WARNING:
                 notes.append(f"correlation {corr[i, j]:+.2f} with '{other}'")
@@ -254,8 +272,15 @@ def _check_values(spec: Spec, results: pd.DataFrame, catalogue) -> pd.DataFrame:
 
 
 def calibrate(spec: Spec, progress=None) -> Calibration:
-    """Fit `spec`'s parameters; never raises for a failed convergence (see `converged`)."""
+    """Fit `spec`'s parameters; never raises for a failed convergence (see `converged`).
+
+    mcmc reports the posterior (its median as the point estimate); the other methods report
+    the least-squares optimum with Jacobian intervals."""
     objective = Objective(spec, progress)
+    if spec.method == "mcmc" and spec.likelihood == "shocks":
+        return _on_shocks(spec)
+    if spec.method == "mcmc":
+        return _with_posterior(spec, objective)
     result, converged = _optimise(spec, objective)
     if objective.best[0] < 2 * result.cost - 1e-15:
         result.x, result.cost = objective.best[1], objective.best[0] / 2  # best point seen
@@ -277,10 +302,67 @@ def calibrate(spec: Spec, progress=None) -> Calibration:
         message=str(message), results=best_results, warnings=warnings)
 
 
+def _fit_table(objective: Objective, results: pd.DataFrame) -> pd.DataFrame:
+    simulated = objective.values(results)
+    fit = pd.DataFrame({"series": objective.series, "year": objective.years,
+                        "observed": objective.observed, "simulated": simulated,
+                        "residual": simulated - objective.observed,
+                        "weight": objective.weight, "scale": objective.scale})
+    return fit.sort_values(["series", "year"]).reset_index(drop=True)
+
+
+def _with_posterior(spec: Spec, objective: Objective) -> Calibration:
+    objective.limit = None  # the sampler's length is set by walkers and steps
+    post = posterior.sample(spec, objective.evaluate, objective.series)
+    median = post.median
+    results = objective.simulate(median)
+    fit = _fit_table(objective, results)
+    weighted = fit["weight"] * fit["residual"] / fit["scale"]
+    parameters = posterior.parameter_table(spec, post, CORRELATION_WARNING)
+    return Calibration(
+        spec=spec, parameters=parameters, correlation=post.draws.corr(), fit=fit,
+        stats=stats.table(fit), checks=_check_values(spec, results, objective.catalogue),
+        objective=float(np.sum(weighted ** 2)), runs=objective.runs,
+        converged=post.converged, message=post.message, results=results,
+        warnings=[] if post.converged else [post.message], posterior=post)
+
+
+def _on_shocks(spec: Spec) -> Calibration:
+    """The posterior of the trend parameters given the shocks of the anchored run."""
+    from .. import engine
+
+    centre = np.array([float(priors.quantiles(p.prior, 0.5)) for p in spec.parameters])
+    first = anchored.linearise(spec, centre)
+    mode = posterior.find_mode(spec, posterior.log_posterior(
+        spec, first, first.series, anchored.DEFAULT_NOISE))
+    shock_map = anchored.linearise(spec, mode)  # re-centred at the mode
+    post = posterior.sample(spec, shock_map, shock_map.series, anchored.DEFAULT_NOISE, mode)
+    median = post.median
+    shocks, error = anchored.table(spec, shock_map, median)
+    warnings = [] if post.converged else [post.message]
+    if error > LINEARISATION_WARNING:
+        warnings.append(f"the shocks at the posterior median differ from their linear "
+                        f"expansion by up to {error:.4f}: treat the intervals as approximate")
+    names = [p.name for p in spec.parameters]
+    scenario = replace(spec.scenario, constants={**spec.scenario.constants,
+                                                 **dict(zip(names, map(float, median)))})
+    results = anchoring.anchor(scenario, spec.data, anchored.as_of(spec), engine.run).results
+    parameters = posterior.parameter_table(spec, post, CORRELATION_WARNING)
+    return Calibration(
+        spec=spec, parameters=parameters, correlation=post.draws.corr(), fit=shocks,
+        stats=anchored.summary(shocks), checks=_check_values(spec, results, None),
+        objective=float(np.nansum(shocks["value"] ** 2)), runs=2 * (len(names) + 1) + 2,
+        converged=post.converged, message=f"{post.message}; linearisation error {error:.2g}",
+        results=results, warnings=warnings, posterior=post, linearisation_error=error)
+
+
 def calibrated_scenario(cal: Calibration):
     """The base scenario with the fitted values, over the base scenario's own time."""
     from .. import scenario as scen
 
     base = scen.load(cal.spec.base_path)
     fitted = dict(zip(cal.parameters["parameter"], cal.parameters["estimate"], strict=True))
-    return with_values(base, str(cal.spec.path), constants=fitted)
+    out = with_values(base, str(cal.spec.path), constants=fitted)
+    if cal.spec.likelihood == "shocks":  # projected from the latest actual
+        out = replace(out, actuals=cal.spec.data_path)
+    return out

@@ -22,11 +22,13 @@ from ..errors import InputError, Problem
 from ..inputfile import CSV_LIMIT, Unreadable, read_text
 from ..names import check_output_name
 from ..yamlfile import display_path, is_number, line_of, read_yaml, suggest
+from . import priors as priors_mod
 
 KEYS = ("name", "description", "scenario", "data", "time", "initial", "parameters", "weights",
-        "method", "checks")
-METHOD_KEYS = ("name", "starts", "seed", "max_runs")
-METHODS = ("least_squares", "differential_evolution")
+        "method", "checks", "noise", "skip_basis", "likelihood")
+LIKELIHOODS = ("residuals", "shocks")
+METHOD_KEYS = ("name", "starts", "seed", "max_runs", "walkers", "steps", "burn")
+METHODS = ("mcmc", "least_squares", "differential_evolution")
 CHECK_KEYS = ("label", "indicator", "measure", "from", "to", "plan")
 CHECK_MEASURES = ("cagr", "level", "change_per_year")
 
@@ -37,6 +39,10 @@ class FitParameter:
     lower: float
     upper: float
     start: float
+    prior: dict | None = None
+    source: str = ""
+    historical: tuple[float, float] | None = None
+    line: int | None = None
 
 
 @dataclass
@@ -66,6 +72,13 @@ class Spec:
     max_runs: int = 2000
     description: dict = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
+    walkers: int = 32
+    steps: int = 1500
+    burn: int = 500
+    noise: dict[str, float] = field(default_factory=dict)
+    skip_basis: tuple[str, ...] = ()
+    data_path: Path | None = None
+    likelihood: str = "residuals"
 
 
 def load_data(path: Path, known: set[str], window: tuple[float, float] | None = None,
@@ -123,11 +136,11 @@ def load_data(path: Path, known: set[str], window: tuple[float, float] | None = 
         seen[(year, name)] = number
         records.append({"year": year, "indicator": name, "value": value,
                         "unit": row.get("unit", ""), "source": row.get("source", ""),
-                        "line": number})
+                        "basis": (row.get("basis") or "").strip(), "line": number})
     if problems:
         raise InputError(problems)
     data = pd.DataFrame(records, columns=["year", "indicator", "value", "unit", "source",
-                                          "line"])
+                                          "basis", "line"])
     if window is None:
         if data.empty:
             raise InputError([Problem(shown, "", "no data rows. Add rows under the header.")])
@@ -185,11 +198,11 @@ def load(path: str | Path) -> Spec:
             problems.append(Problem(shown, where, f"must be one of {', '.join(METHODS)}."
                                     f"{suggest(str(value), METHODS)}", line))
         elif key != "name" and (not isinstance(value, int) or isinstance(value, bool)
-                                or value < (0 if key == "seed" else 1)):
+                                or value < (0 if key in ("seed", "burn") else 1)):
             problems.append(Problem(shown, where, "must be a whole number"
-                                    + (" >= 0." if key == "seed" else " >= 1."), line))
-    catalogue = ind.catalogue_for(scenario.model)
-    known = set(info.variables) | (set(catalogue["id"]) if catalogue is not None else set())
+                                    + (" >= 0." if key in ("seed", "burn") else " >= 1."),
+                                    line))
+    known = known_series(scenario)
     weights = {}
     for name, value in (data.get("weights") or {}).items():
         if name not in known:
@@ -201,19 +214,125 @@ def load(path: str | Path) -> Spec:
         else:
             weights[name] = float(value)
     checks = _checks(data, known, shown, problems)
+    name = _method_name(method, parameters, shown, problems)
+    sampler = _sampler(method, shown, problems)
+    noise = _noise(data, known, shown, problems)
+    skip = _skip_basis(data, shown, problems)
+    likelihood = data.get("likelihood", "residuals")
+    if likelihood not in LIKELIHOODS:
+        problems.append(Problem(shown, "likelihood", f"must be one of {', '.join(LIKELIHOODS)}."
+                                f"{suggest(str(likelihood), LIKELIHOODS)}",
+                                line_of(data, "likelihood")))
+    elif likelihood == "shocks" and name != "mcmc":
+        problems.append(Problem(shown, "likelihood", "shocks needs method mcmc. Set method: "
+                                "{name: mcmc} or drop likelihood.", line_of(data, "likelihood")))
     if bad := check_output_name(data.get("name") or path.stem):
         problems.append(Problem(shown, "name", bad, line_of(data, "name")))
     if problems:
         raise InputError(problems)
-    observed = load_data((path.parent / str(data["data"])).resolve(), known,
-                         (scenario.time["initial"], scenario.time["final"]))
+    data_path = (path.parent / str(data["data"])).resolve()
+    observed = observations(data_path, scenario, (scenario.time["initial"],
+                                                  scenario.time["final"]), skip,
+                            anchored=likelihood == "shocks")
     desc = data.get("description") or {}
     return Spec(name=str(data.get("name") or path.stem), path=path, scenario=scenario,
                 base_path=base_path, data=observed, parameters=parameters, weights=weights,
-                method=method.get("name", "least_squares"), starts=method.get("starts", 4),
+                method=name, starts=method.get("starts", 4),
                 seed=method.get("seed", 0), max_runs=method.get("max_runs", 2000),
                 description=desc if isinstance(desc, dict) else {"en": str(desc)},
-                checks=checks)
+                checks=checks, noise=noise, skip_basis=skip, data_path=data_path,
+                likelihood=likelihood, **sampler)
+
+
+def known_series(scenario) -> set[str]:
+    """Series the model computes: its variables and the indicator ids mapped to one."""
+    catalogue = ind.catalogue_for(scenario.model)
+    known = set(model_mod.info(scenario.model).variables)
+    if catalogue is None:
+        return known
+    return known | set(catalogue.loc[catalogue["variable"].astype(bool), "id"])
+
+
+def observations(path: Path, scenario, window, skip_basis=(), anchored=False) -> pd.DataFrame:
+    """The rows of a data file the model can be compared with: within `window`, not on a
+    skipped basis; rows of series the model only tracks (no model variable) are left out.
+
+    `anchored` data are actuals, read by the anchoring's own loader (sim/actuals.py: units,
+    plausible ranges, grades, bases checked), as a run anchored on the same file reads them."""
+    from .. import actuals
+    from .. import targets as tgt
+
+    modelled = known_series(scenario)
+    if anchored:
+        data = actuals.load(path, scenario.model)
+        data = data[(data["year"] > window[0]) & (data["year"] <= window[1])]
+    else:
+        known = set(modelled)
+        for catalogue in (ind.catalogue_for(scenario.model), tgt.catalogue_for(scenario.model)):
+            known |= set(catalogue["id"]) if catalogue is not None else set()
+        data = load_data(path, known, window)
+    keep = data["indicator"].isin(modelled) & ~data["basis"].isin(skip_basis)
+    if not keep.any():
+        raise InputError([Problem(display_path(path), "", "no modelled observations in the "
+                                  "time window. Widen time: or add data.")])
+    return data[keep].reset_index(drop=True)
+
+
+def _method_name(method: dict, parameters, shown, problems) -> str:
+    """mcmc when every parameter has a prior (or when asked, which then needs priors);
+    least squares otherwise."""
+    with_prior = all(p.prior is not None for p in parameters)
+    name = method.get("name", "mcmc" if with_prior and parameters else "least_squares")
+    if name == "mcmc":
+        for p in parameters:
+            if p.prior is None:
+                problems.append(Problem(shown, f"parameters.{p.name}", "mcmc needs a prior. "
+                                        "Add prior: {distribution: ..., source: ...}.",
+                                        p.line))
+    return name
+
+
+def _sampler(method: dict, shown, problems) -> dict:
+    """walkers, steps and burn of the ensemble sampler."""
+    out = {k: method[k] for k in ("walkers", "steps", "burn") if isinstance(method.get(k), int)}
+    walkers, steps, burn = out.get("walkers", 32), out.get("steps", 1500), out.get("burn", 500)
+    if walkers < 4 or walkers % 2:
+        problems.append(Problem(shown, "method.walkers", "must be an even number >= 4.",
+                                line_of(method, "walkers")))
+    if burn >= steps:
+        problems.append(Problem(shown, "method.burn", f"must be below steps ({steps}). Lower "
+                                "burn or raise steps.", line_of(method, "burn")))
+    return out
+
+
+def _noise(data, known, shown, problems) -> dict[str, float]:
+    """Prior guess of each series' relative error scale (see likelihood.py)."""
+    raw = data.get("noise") or {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(shown, "noise", "must map series names to numbers > 0.",
+                                line_of(data, "noise")))
+        return {}
+    out = {}
+    for name, value in raw.items():
+        if name not in known:
+            problems.append(Problem(shown, f"noise.{name}", f"unknown series."
+                                    f"{suggest(name, known)}", line_of(raw, name)))
+        elif not is_number(value) or value <= 0:
+            problems.append(Problem(shown, f"noise.{name}", "must be a number > 0 (a fraction "
+                                    "of the series' mean level, e.g. 0.02).", line_of(raw, name)))
+        else:
+            out[name] = float(value)
+    return out
+
+
+def _skip_basis(data, shown, problems) -> tuple[str, ...]:
+    """Statistical bases (the data's basis column) left out of the fit."""
+    raw = data.get("skip_basis") or []
+    if not isinstance(raw, list) or not all(isinstance(b, str) for b in raw):
+        problems.append(Problem(shown, "skip_basis", "must be a list of basis names, e.g. "
+                                "[pre2018].", line_of(data, "skip_basis")))
+        return ()
+    return tuple(raw)
 
 
 def _parameters(data, info, shown, problems) -> list[FitParameter]:
@@ -237,17 +356,32 @@ def _parameters(data, info, shown, problems) -> list[FitParameter]:
                                     f"reach outside the model's range {p.range_text()}. "
                                     "Narrow them.", line))
             continue
-        unknown = set(spec) - {"bounds", "start"}
+        unknown = set(spec) - {"bounds", "start", "prior", "historical"}
         if unknown:
             problems.append(Problem(shown, f"{where}.{sorted(unknown)[0]}", "unknown key. "
-                                    "Allowed: bounds, start.", line))
+                                    "Allowed: bounds, start, prior, historical.", line))
             continue
         start = spec.get("start", p.value)
         if not is_number(start) or not bounds[0] <= start <= bounds[1]:
             problems.append(Problem(shown, f"{where}.start", "must be a number within the "
                                     "bounds.", line))
             continue
-        out.append(FitParameter(real, float(bounds[0]), float(bounds[1]), float(start)))
+        prior = None
+        if "prior" in spec:
+            prior = priors_mod.check(spec["prior"], where, line_of(spec, "prior") or line,
+                                     (float(bounds[0]), float(bounds[1])), shown, problems)
+            if prior is None:
+                continue
+        historical = spec.get("historical")
+        if historical is not None and not (isinstance(historical, list) and len(historical) == 2
+                                           and all(map(is_number, historical))
+                                           and historical[0] <= historical[1]):
+            problems.append(Problem(shown, f"{where}.historical", "must be [lowest, highest] "
+                                    "seen in the record.", line_of(spec, "historical") or line))
+            continue
+        out.append(FitParameter(real, float(bounds[0]), float(bounds[1]), float(start),
+                                prior[0] if prior else None, prior[1] if prior else "",
+                                tuple(map(float, historical)) if historical else None, line))
     return out
 
 

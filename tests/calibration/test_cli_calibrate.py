@@ -56,3 +56,34 @@ def test_bad_spec_writes_nothing(cli, write_spec, tmp_path):
     assert result.output == ("Error: spec.yaml:5: parameters.hte formation rate | needs "
                              "bounds: [lower, upper] with lower < upper.\n")
     assert not (tmp_path / "cal").exists()
+
+
+def test_a_bad_prior_writes_nothing(cli, write_spec, tmp_path):
+    spec = write_spec(ROWS, {"hte formation rate": {"bounds": [0.05, 0.6], "prior": {
+        "distribution": "uniform", "lower": 0.0, "upper": 0.5, "source": "x"}}})
+    result = cli("calibrate", spec, "--out", "cal")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: spec.yaml:9: parameters.hte formation rate.prior | lies outside the "
+        "parameter's range: the prior reaches [0, 0.5] (centre 0.25), the bounds are "
+        "[0.05, 0.6]. Move the prior inside the bounds or widen the bounds.\n")
+    assert not (tmp_path / "cal").exists()
+
+
+def test_a_shocks_fit_writes_its_shocks_and_an_anchored_scenario(cli, write_spec, tmp_path):
+    rows = [(2020, "services_va", 7613.59), (2021, "services_va", 8596.07),
+            (2022, "services_va", 9000.0), (2023, "services_va", 9700.0)]
+    spec = write_spec(rows, {"services price growth": {"bounds": [-0.05, 0.15], "prior": {
+        "distribution": "normal", "mean": 0.02, "sd": 0.02, "source": "test"}}},
+        likelihood="shocks", method={"walkers": 16, "steps": 200, "burn": 50, "seed": 1})
+    result = cli("calibrate", spec, "--out", "cal", "--lang", "en")
+    out = tmp_path / "cal"
+    assert {p.name for p in out.iterdir()} >= {"shocks.csv", "shock_stats.csv", "posterior.csv",
+                                               "diagnostics.csv", "parameters.csv", "t.yaml"}
+    assert (out / "charts" / "shock_services_price_shock.png").is_file()
+    assert (out / "charts" / "prior_services_price_growth.svg").is_file()
+    shocks = pd.read_csv(out / "shocks.csv", encoding="utf-8-sig")
+    assert list(shocks["year"]) == [2021, 2022, 2023]
+    saved = yaml.safe_load((out / "t.yaml").read_text(encoding="utf-8"))
+    assert (out / saved["actuals"]).resolve() == (tmp_path / "data.csv").resolve()
+    assert "services price growth" in result.output and "linearisation error" in result.output

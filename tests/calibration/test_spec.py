@@ -64,10 +64,66 @@ def test_unknown_keys_and_method(write_spec):
     path = write_spec(ROWS, GOOD, method={"name": "newton", "seed": 1.5}, wieghts={})
     assert problems(path) == [
         "spec.yaml:12: wieghts | unknown key. Allowed: name, description, scenario, data, time, "
-        "initial, parameters, weights, method, checks. Did you mean 'weights'?",
+        "initial, parameters, weights, method, checks, noise, skip_basis, likelihood. Did "
+        "you mean 'weights'?",
     ]
     path = write_spec(ROWS, GOOD, method={"name": "newton", "seed": 1.5})
     assert problems(path) == [
-        "spec.yaml:10: method.name | must be one of least_squares, differential_evolution.",
+        "spec.yaml:10: method.name | must be one of mcmc, least_squares, "
+        "differential_evolution.",
         "spec.yaml:11: method.seed | must be a whole number >= 0.",
+    ]
+
+
+PRIOR = {"distribution": "normal", "mean": 0.2, "sd": 0.05, "source": "the record"}
+
+
+def test_priors_and_the_default_method(write_spec):
+    spec = calibration.load(write_spec(ROWS, {"hte formation rate": {
+        "bounds": [0.0, 0.6], "prior": PRIOR, "historical": [0.1, 0.3]}}))
+    p = spec.parameters[0]
+    assert spec.method == "mcmc"  # every parameter has a prior
+    assert p.prior == {"distribution": "normal", "mean": 0.2, "sd": 0.05, "lower": 0.0,
+                       "upper": 0.6}  # truncated at the bounds
+    assert (p.source, p.historical) == ("the record", (0.1, 0.3))
+    assert calibration.load(write_spec(ROWS, GOOD)).method == "least_squares"
+
+
+def test_bad_priors(write_spec):
+    path = write_spec(ROWS, {
+        "hte formation rate": {"bounds": [0.0, 0.6], "prior": 0.05},
+        "hte exit rate": {"bounds": [0.0, 0.5], "prior": {**PRIOR, "mean": 0.7}},
+        "tech sme formation rate": {"bounds": [0.0, 0.5], "prior": {
+            "distribution": "uniform", "lower": 0.1, "upper": 0.9, "source": "x"}},
+        "tech sme exit rate": {"bounds": [0.0, 0.5], "prior": {
+            "distribution": "normal", "mean": 0.1, "sd": 0.02}},
+        "online retail growth": {"bounds": [0.0, 0.5], "prior": {
+            "distribution": "choice", "values": [0.1, 0.2], "source": "x"}}})
+    assert problems(path) == [
+        "spec.yaml:9: parameters.hte formation rate.prior | not a distribution (0.05). Write "
+        "{distribution: one of normal, uniform, triangular, lognormal, its parameters, source: "
+        "where it comes from}.",
+        "spec.yaml:14: parameters.hte exit rate.prior | lies outside the parameter's range: "
+        "the prior reaches [0, 0.5] (centre 0.7), the bounds are [0, 0.5]. Move the prior "
+        "inside the bounds or widen the bounds.",
+        "spec.yaml:23: parameters.tech sme formation rate.prior | lies outside the parameter's "
+        "range: the prior reaches [0.1, 0.9] (centre 0.5), the bounds are [0, 0.5]. Move the "
+        "prior inside the bounds or widen the bounds.",
+        "spec.yaml:32: parameters.tech sme exit rate.prior.source | missing. Say where the "
+        "prior comes from (the plan, the 2016-2020 record, the literature).",
+        "spec.yaml:40: parameters.online retail growth.prior | not a distribution ('choice'). "
+        "Write {distribution: one of normal, uniform, triangular, lognormal, its parameters, "
+        "source: where it comes from}.",
+    ]
+
+
+def test_mcmc_needs_a_prior_for_every_parameter(write_spec):
+    path = write_spec(ROWS, {"hte formation rate": {"bounds": [0.0, 0.6], "prior": PRIOR},
+                             "hte exit rate": {"bounds": [0.0, 0.5]}},
+                      method={"name": "mcmc", "walkers": 5, "steps": 10, "burn": 10})
+    assert problems(path) == [
+        "spec.yaml:14: parameters.hte exit rate | mcmc needs a prior. Add prior: "
+        "{distribution: ..., source: ...}.",
+        "spec.yaml:20: method.walkers | must be an even number >= 4.",
+        "spec.yaml:22: method.burn | must be below steps (10). Lower burn or raise steps.",
     ]
