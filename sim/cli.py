@@ -427,6 +427,24 @@ def validate(scenario_file, constants):
                              series=len(s.series), model=s.model.name))
 
 
+@main.command()
+@click.argument("scenario_file", metavar="SCENARIO")
+@ACTUALS
+@AS_OF
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to serve on (0: any free port).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to serve on; anything but loopback exposes the page to others.")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser.")
+def tune(scenario_file, actuals, as_of, port, host, no_browser):
+    """Tune SCENARIO's assumptions in the browser and see every target respond."""
+    server = library("tune.server").tune.server
+    if not server.is_loopback(host):
+        click.echo(messages.text("tune_exposed", host=host), err=True)
+    server.serve(scenario_file, actuals, as_of, host, port, not no_browser,
+                 announce=lambda url: click.echo(messages.text("tune_serving", url=url)))
+
+
 def entry() -> None:
     """The `sim` console script: `main`, with everything alive at the end frozen so that
     the interpreter does not walk it once more on its way out."""

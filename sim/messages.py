@@ -45,6 +45,9 @@ MESSAGES: dict[str, dict[str, str] | str] = {
     "fit_progress": "  {runs} model runs, best objective {best:.6g}",
     "validated": "{path}: ok ({constants} constants, {series} series, model {model})",
     "parameter": "{name} = {value:g} [{lo}, {hi}] {unit}\n    {description}",
+    "tune_serving": "sim tune: {url} (Ctrl+C to stop)",
+    "tune_exposed": "warning: serving on {host}: anyone who can reach this address can use "
+                    "the page and save scenarios here.",
     # problems found by the command line itself
     "set_malformed": "expected NAME=VALUE, e.g. --set 'services price growth=0.03'.",
     "set_not_a_number": "must be a number; got {text!r}. {hint}.",

@@ -164,6 +164,18 @@ def observed(target, actuals: pd.DataFrame, catalogue: pd.DataFrame) -> Observed
     return Observed(_chain(rates, target.base_year), "index")
 
 
+def level_series(target, catalogue: pd.DataFrame) -> str | None:
+    """The indicator whose level actuals measure `target`: itself for a level target, else
+    the level it grows from (its `series`, or its modelled variable's level indicator)."""
+    if target.measure == "level":
+        return target.id
+    if getattr(target, "series", ""):
+        return target.series
+    same = catalogue[(catalogue["variable"] == target.variable) &
+                     (catalogue["measure"] == "level")]
+    return same["id"].iloc[0] if len(same) and target.variable != tgt.TRACKED else None
+
+
 def _chain(rates: pd.Series, base_year: int) -> pd.Series:
     """Yearly rates in % chained into an index, 1 in `base_year`, as far as they run
     without a gap."""

@@ -74,6 +74,11 @@ def target_status(measured, target) -> np.ndarray:
                            bool(getattr(target, "strict", False)))
 
 
+def target_met(measured, target) -> np.ndarray:
+    """Whether each measured value meets the target (超额 counts unless read strictly)."""
+    return np.isin(target_status(measured, target), measures.MET)
+
+
 def evaluate(results: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """The targets table: every target with its projected value, gap and status."""
     yearly = annual(results)

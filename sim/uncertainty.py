@@ -119,8 +119,7 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
                           "comparator": t.comparator, "tolerance": t.tolerance,
                           "strict": bool(t.strict),
                           "measure": t.measure,
-                          "p_met": float(np.mean(np.isin(tgt.target_status(values, t),
-                                                         measures.MET))),
+                          "p_met": float(np.mean(tgt.target_met(values, t))),
                           **{f"p{p}": q[j] for j, p in enumerate(PERCENTILES)}})
     probabilities = pd.DataFrame(probs)
     return Uncertainty(scenario, draws, percentiles.round(10), probabilities, ens, settings)

@@ -1,0 +1,70 @@
+"""The page's controls: every tunable parameter with its sector, Chinese name and slider range.
+
+Sectors follow the plan's chapters; a parameter belongs to the first sector whose words its
+Vensim name contains. The feedback loops' strengths are switches, not sliders.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+SECTORS = (
+    ("prices", "价格", "prices", ("price",)),
+    ("labour", "劳动力", "labour", ("employment", "labour", "productivity")),
+    ("innovation", "创新", "innovation",
+     ("rd ", "rd intensity", "innovation", "hte", "tech", "knowledge", "capacity",
+      "high tech")),
+    ("industry", "工业与战略性新兴产业", "industry and SEI",
+     ("industry", "sei", "primary", "digital core")),
+    ("services", "服务业", "services",
+     ("services", "finance", "logistics", "culture", "online retail", "integration")),
+    ("other", "其他", "other", ()),
+)
+SECTOR_ORDER = ("services", "industry", "prices", "innovation", "labour", "other")
+LOOP_SUFFIX = "loop strength"
+_ZH_NAME = re.compile(r"^[^\s:.(（:]+")
+
+
+def sector_of(name: str) -> str:
+    """The sector of a parameter, from the words of its Vensim name."""
+    text = f" {name} "
+    for key, _, _, words in SECTORS:
+        if any(w in text for w in words):
+            return key
+    return "other"
+
+
+def chinese_name(description: str) -> str:
+    """The Chinese name that opens a parameter's description (the model's documentation)."""
+    match = _ZH_NAME.match(description or "")
+    return match.group(0) if match else ""
+
+
+def slider_range(p) -> tuple[float, float, float]:
+    """(low, high, step) of a parameter's slider: its declared range, an open end taken at
+    three times the default (or 1), in about a thousand steps."""
+    low = p.minimum if p.minimum is not None else min(0.0, -3 * abs(p.value))
+    high = p.maximum if p.maximum is not None else max(3 * abs(p.value), low + 1.0)
+    span = high - low
+    step = 10 ** math.floor(math.log10(span / 1000)) if span > 0 else 0.001
+    return low, high, step
+
+
+def describe(info, scenario) -> dict:
+    """Controls and groups for the page: each parameter with the opened scenario's value."""
+    resolved = scenario.resolved_constants(info)
+    params, loops = [], []
+    for p in sorted(info.parameters.values(), key=lambda p: p.name):
+        low, high, step = slider_range(p)
+        entry = {"name": p.name, "zh": chinese_name(p.description) or p.name, "unit": p.unit,
+                 "min": p.minimum, "max": p.maximum, "low": low, "high": high, "step": step,
+                 "default": p.value, "value": resolved[p.name],
+                 "series": {str(y): v for y, v in scenario.series.get(p.name, {}).items()},
+                 "description": p.description, "sector": sector_of(p.name),
+                 "shock": p.name.endswith("shock")}
+        (loops if p.name.endswith(LOOP_SUFFIX) else params).append(entry)
+    names = {key: {"zh": zh, "en": en} for key, zh, en, _ in SECTORS}
+    years = list(range(int(scenario.time["initial"]) + 1, int(scenario.time["final"]) + 1))
+    return {"parameters": params, "loops": loops, "years": years,
+            "sectors": [{"id": key, **names[key]} for key in SECTOR_ORDER]}
