@@ -36,7 +36,9 @@ from .yearly import step_function
 CATALOGUE_NAME = "anchors.csv"
 TOLERANCE = 1e-12          # relative residual at which a year counts as reproduced
 ACCEPTABLE = 1e-9          # ... or, once the iterations stall at rounding noise, this
-MAX_ITERATIONS = 60
+MAX_ITERATIONS = 40
+OWN_JACOBIANS = 16         # up to this many members, each gets its own Jacobian
+SHARED_ITERATIONS = 8
 REPRODUCED = 5e-4          # relative gap within which an unanchored actual counts as met
 PROVENANCE = ("observed", "filled", "modelled", "projected")
 
@@ -105,26 +107,26 @@ def _indicator_rows(model_path: Path) -> dict[str, tuple[str, str, float]]:
 def _goals(actuals: pd.DataFrame, rows: dict, t0: int, as_of: int,
            base: dict[str, float]) -> dict[tuple[str, int], tuple[float, str]]:
     """Observed values to reproduce, and levels filled by constant growth between them."""
+    points: dict[str, dict[int, float]] = {}
+    for indicator, year, value in zip(actuals["indicator"], actuals["year"], actuals["value"]):
+        if indicator in rows and t0 <= year <= as_of:
+            points.setdefault(indicator, {})[int(year)] = float(value)
     goals = {}
-    for indicator, group in actuals.groupby("indicator", sort=True):
-        if indicator not in rows:
-            continue
-        inside = group[(group["year"] >= t0) & (group["year"] <= as_of)]
-        points = dict(zip(inside["year"].astype(int), inside["value"].astype(float)))
-        for year, value in points.items():
+    for indicator, observed in sorted(points.items()):
+        for year, value in observed.items():
             goals[(indicator, year)] = (value, "observed")
-        if rows[indicator][1] != "level" or not points:
+        if rows[indicator][1] != "level":
             continue
-        if t0 not in points and indicator in base:
-            points[t0] = base[indicator]
-        years = sorted(points)
+        known = dict(observed)
+        if t0 not in known and indicator in base:
+            known[t0] = base[indicator]
+        years = sorted(known)
         for a, b in zip(years, years[1:]):
-            if points[a] <= 0 or points[b] <= 0:
+            if known[a] <= 0 or known[b] <= 0:
                 continue
             for year in range(a + 1, b):
                 share = (year - a) / (b - a)
-                goals[(indicator, year)] = (points[a] * (points[b] / points[a]) ** share,
-                                            "filled")
+                goals[(indicator, year)] = (known[a] * (known[b] / known[a]) ** share, "filled")
     return goals
 
 
@@ -159,30 +161,40 @@ class _Model:
         self.size = len(next(iter(self.members.values()))) if self.members else 1
         self.rows = _indicator_rows(scenario.model)
         self.initial_names = initial_names
+        self.t0 = int(round(scenario.time["initial"]))
+        self.outputs = sorted({batch.key(v) for v, _, _ in self.rows.values()})
 
     def run(self, year: int, initial: dict, shocks: dict, trial: dict | None = None,
-            repeat: int = 1) -> dict:
-        """Every member `repeat` times, to `year`. `trial` gives one value per run
-        (size x repeat, member-major) of the inputs being solved: an initial value, or a
-        shock in `year`."""
+            repeat: int = 1, which: np.ndarray | None = None) -> dict:
+        """The members (those of `which`, or all) `repeat` times each, to `year`.
+
+        `trial` gives one value per run (members x repeat, member-major) of inputs being
+        solved: keyed by an initial input's name, or by (shock, year) for a shock."""
         trial = trial or {}
+        pick = (lambda v: v) if which is None else (lambda v: np.asarray(v)[which])
+        size = self.size if which is None else len(which)
         params = {batch.key(k): float(v) for k, v in self.scenario.constants.items()}
-        drawn = {k: np.repeat(v, repeat) for k, v in self.members.items()}
+        drawn = {k: np.repeat(pick(v), repeat) for k, v in self.members.items()}
         params.update({batch.key(k): v for k, v in drawn.items()})
-        params.update({batch.key(k): np.repeat(v, repeat) for k, v in initial.items()})
-        params.update({batch.key(k): v for k, v in trial.items() if k in self.initial_names})
-        timed = {k: v for k, v in trial.items() if k not in self.initial_names}
+        params.update({batch.key(k): np.repeat(pick(v), repeat) for k, v in initial.items()})
+        timed: dict[str, dict[int, np.ndarray]] = {}
+        for key, values in trial.items():
+            if isinstance(key, tuple):
+                timed.setdefault(key[0], {})[key[1]] = values
+            elif key in self.initial_names:
+                params[batch.key(key)] = values
+            else:
+                timed.setdefault(key, {})[year] = values
         series = {}
         for name in set(self.scenario.series) | set(shocks) | set(timed):
-            fixed = {y: np.repeat(v, repeat) for y, v in shocks.get(name, {}).items()}
-            if name in timed:
-                fixed[year] = timed[name]
+            fixed = {y: np.repeat(pick(v), repeat) for y, v in shocks.get(name, {}).items()}
+            fixed.update(timed.get(name, {}))
             default = drawn.get(name, self.resolved.get(name, 0.0))
             series[batch.key(name)] = step_function(self.scenario.series.get(name, {}),
                                                     default, fixed)
         time = {**self.scenario.time, "final": float(year), "saveper": 1.0}
-        out = batch.simulate(self.c, params, time, series)
-        n = self.size * repeat
+        out = batch.simulate(self.c, params, time, series, self.outputs)
+        n = size * repeat
         return {k: np.broadcast_to(np.asarray(v, float).reshape(len(out["time"]), -1),
                                    (len(out["time"]), n)) for k, v in out.items() if k != "time"}
 
@@ -195,46 +207,62 @@ class _Model:
         return series[index] * scale
 
 
-def _newton(model: _Model, year: int, index: int, chosen, goals, initial, shocks):
-    """Solve the chosen inputs of one year for every member."""
-    inputs = [c[0] for c in chosen]
-    target = np.array([goals[(c[1], year)][0] for c in chosen])
-    start = np.array([model.resolved.get(name, 0.0) for name in inputs], float)
+def _newton(model: _Model, final: int, unknowns: list, equations: list, goals: dict,
+            initial: dict) -> dict:
+    """Solve `unknowns` (initial inputs, or (shock, year)) so that the `equations`
+    ((indicator, year), one per unknown) meet their goals, for every member at once.
+
+    Each Newton step runs n + 1 perturbed copies of a member at once for the Jacobian of the
+    whole system (later years' shocks do not move earlier years: it is block triangular).
+    A few members each get their own; a large ensemble shares the first member's for
+    SHARED_ITERATIONS steps, then members not yet converged get their own."""
+    n = len(unknowns)
+    target = np.array([goals[e][0] for e in equations])
+    scale = np.maximum(1.0, np.abs(target))
+    start = np.array([model.resolved.get(u if isinstance(u, str) else u[0], 0.0)
+                      for u in unknowns], float)
     u = np.repeat(start[None, :], model.size, axis=0)
-    for j, name in enumerate(inputs):
+    for j, key in enumerate(unknowns):
+        name = key if isinstance(key, str) else key[0]
         if name in model.members:
             u[:, j] = model.members[name]
-    k, jac = len(inputs), None
-    scale = np.maximum(1.0, np.abs(target))
+
+    def evaluate(values: np.ndarray, which: np.ndarray, repeat: int = 1) -> np.ndarray:
+        trial = {key: values[:, j] for j, key in enumerate(unknowns)}
+        out = model.run(final, initial, {}, trial, repeat, which)
+        return np.stack([model.value(out, ind_, year - model.t0) for ind_, year in equations],
+                        axis=-1)
+
+    def jacobian(which: np.ndarray) -> np.ndarray:
+        base = u[which]
+        step = 1e-6 * np.maximum(1.0, np.abs(base))                          # (m, n)
+        trials = np.repeat(base[:, None, :], n + 1, axis=1)                  # (m, n+1, n)
+        for j in range(n):
+            trials[:, j + 1, j] += step[:, j]
+        f = evaluate(trials.reshape(-1, n), which, n + 1).reshape(len(which), n + 1, n)
+        return (f[:, 1:, :] - f[:, :1, :]).transpose(0, 2, 1) / step[:, None, :]
+
+    everyone = np.arange(model.size)
+    own = model.size <= OWN_JACOBIANS
     for iteration in range(MAX_ITERATIONS):
-        if jac is None:
-            step = 1e-6 * np.maximum(1.0, np.abs(u))                         # (size, k)
-            trials = np.repeat(u[:, None, :], k + 1, axis=1)                 # (size, k+1, k)
-            for j in range(k):
-                trials[:, j + 1, j] += step[:, j]
-            out = model.run(year, initial, shocks, {n: trials[:, :, j].ravel()
-                                                    for j, n in enumerate(inputs)}, k + 1)
-            f = np.stack([model.value(out, c[1], index) for c in chosen], axis=-1)
-            f = f.reshape(model.size, k + 1, k)
-            jac = (f[:, 1:, :] - f[:, :1, :]).transpose(0, 2, 1) / step[:, None, :]
-            value = f[:, 0, :]
-        else:
-            out = model.run(year, initial, shocks, {n: u[:, j] for j, n in enumerate(inputs)})
-            value = np.stack([model.value(out, c[1], index) for c in chosen], axis=-1)
-        residual = value - target
+        residual = evaluate(u, everyone) - target
         if not np.all(np.isfinite(residual)):
             break
-        if np.all(np.abs(residual) <= TOLERANCE * scale) or (
-                iteration >= MAX_ITERATIONS // 2 and
-                np.all(np.abs(residual) <= ACCEPTABLE * scale)):
-            return {n: u[:, j].copy() for j, n in enumerate(inputs)}
+        error = np.max(np.abs(residual) / scale, axis=1)
+        if np.all(error <= TOLERANCE) or (iteration >= MAX_ITERATIONS // 2
+                                          and np.all(error <= ACCEPTABLE)):
+            return {key: u[:, j].copy() for j, key in enumerate(unknowns)}
+        if not own and iteration == SHARED_ITERATIONS:
+            own = True  # members the shared Jacobian leaves behind get their own
+        moving = everyone[error > TOLERANCE] if own else everyone
+        jac = jacobian(moving) if own else jacobian(everyone[:1])
         try:
-            u = u - np.linalg.solve(jac, residual[..., None])[..., 0]
+            u[moving] -= np.linalg.solve(jac, residual[moving][..., None])[..., 0]
         except np.linalg.LinAlgError:
             break
-    pinned = ", ".join(f"{c[1]} ({c[2]})" for c in chosen)
-    raise SimError(f"anchoring cannot reproduce {year}: no values of the model's inputs give "
-                   f"{pinned}. Check these actuals against each other.")
+    pinned = ", ".join(f"{i} {y}" for i, y in equations)
+    raise SimError(f"anchoring cannot reproduce the actuals ({pinned}): no values of the "
+                   "model's inputs give them. Check these actuals against each other.")
 
 
 def solve(scenario, actuals: pd.DataFrame, as_of: int,
@@ -248,27 +276,31 @@ def solve(scenario, actuals: pd.DataFrame, as_of: int,
         raise SimError(f"{scenario.model.name}: no {CATALOGUE_NAME} beside the model, so a "
                        "run cannot be anchored on actuals. Drop --actuals.")
     model = _Model(scenario, members, {a.input for a in anchors if a.kind == "initial"})
-    t0 = int(round(scenario.time["initial"]))
+    t0 = model.t0
     goals = _goals(actuals, model.rows, t0, as_of, {})
     initial: dict[str, np.ndarray] = {}
-    shocks: dict[str, dict[int, np.ndarray]] = {}
     pinned = {}
     chosen = _plan(anchors, goals, t0, initial=True)
     if chosen:
-        initial = _newton(model, t0, 0, chosen, goals, {}, {})
+        initial = _newton(model, t0, [c[0] for c in chosen], [(c[1], t0) for c in chosen],
+                          goals, {})
         pinned[t0] = chosen
     out = model.run(t0, initial, {})
     base = {i: float(model.value(out, i, 0)[0]) for i, row in model.rows.items()
             if row[1] == "level"}
     goals = _goals(actuals, model.rows, t0, as_of, base)
+    unknowns, equations = [], []
     for year in range(t0 + 1, as_of + 1):
         chosen = _plan(anchors, goals, year, initial=False)
-        if not chosen:
-            continue
-        solved = _newton(model, year, year - t0, chosen, goals, initial, shocks)
-        for name, values in solved.items():
+        if chosen:
+            pinned[year] = chosen
+            unknowns += [(c[0], year) for c in chosen]
+            equations += [(c[1], year) for c in chosen]
+    shocks: dict[str, dict[int, np.ndarray]] = {}
+    if unknowns:
+        solved = _newton(model, as_of, unknowns, equations, goals, initial)
+        for (name, year), values in solved.items():
             shocks.setdefault(name, {})[year] = values
-        pinned[year] = chosen
     return Solution(initial, shocks, pinned, goals)
 
 
@@ -328,7 +360,8 @@ def anchor(scenario, actuals: pd.DataFrame, as_of: int | None, run) -> Anchored:
     series = {k: dict(v) for k, v in scenario.series.items()}
     for name, by_year in solution.shocks.items():
         series.setdefault(name, {}).update({y: float(v[0]) for y, v in by_year.items()})
-    anchored = replace(scenario, constants=constants, series=series)
+    anchored = replace(scenario, constants=constants, series=series, actuals=None,
+                       as_of=None)
     results = run(anchored)
     rows = _indicator_rows(scenario.model)
     provenance, checks = _provenance(results, solution, actuals, rows, as_of)

@@ -1,5 +1,5 @@
-"""How big a run may be: a step budget for the time settings and a memory budget for
-ensembles, checked before anything runs so that a run too large is refused with the size it
+"""How big a run may be: a step budget for one run (applied to the time settings by
+sim/timespan.py) and a memory budget for ensembles, checked before anything runs so that a run too large is refused with the size it
 would need rather than failing (or hanging) half way."""
 
 from __future__ import annotations
@@ -16,18 +16,6 @@ BYTES_PER_VALUE = 8 * 2  # float64, held twice: per chunk, then concatenated
 def steps(time: dict) -> float:
     """Euler steps from time.initial to time.final."""
     return (time["final"] - time["initial"]) / time["step"]
-
-
-def check_time(time: dict) -> str | None:
-    """What is wrong with the size of a run with these time settings, or None."""
-    if time["step"] <= 0 or time["final"] <= time["initial"]:
-        return None  # reported by the scenario's own checks
-    n = steps(time)
-    if n > MAX_STEPS:
-        return (f"a run from {time['initial']:g} to {time['final']:g} in steps of "
-                f"{time['step']:g} takes {n:,.0f} steps; the limit is {MAX_STEPS:,}. "
-                "Shorten the run or take a larger time.step.")
-    return None
 
 
 def _cgroup_room() -> int | None:

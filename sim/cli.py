@@ -83,7 +83,7 @@ def library(*modules: str):
 
 
 # The library names a bad argument in its problems; here it came from this option.
-OPTION_OF = {"constants": "--set", "samples": "--samples"}
+OPTION_OF = {"constants": "--set", "samples": "--samples", "seed": "--seed"}
 
 
 class SimGroup(click.Group):

@@ -1,4 +1,5 @@
-"""Parameter distributions of a scenario's `uncertainty:` section, and sampling from them.
+"""Parameter distributions of a scenario's `uncertainty:` section (the same schema gives
+calibration priors, sim/calibration/priors.py), and sampling from them.
 
     uncertainty:
       samples: 1000                  # default number of members
@@ -22,130 +23,45 @@ import math
 import numpy as np
 import pandas as pd
 
+from . import modelcheck
 from .errors import Problem
-from .yamlfile import is_number, line_of, suggest
+from .schema import distribution as schema_dist
+from .yamlfile import line_of
 
-FIELDS = {
-    "uniform": ("lower", "upper"),
-    "normal": ("mean", "sd"),
-    "triangular": ("lower", "mode", "upper"),
-    "lognormal": ("median", "sigma"),
-    "choice": ("values",),
-}
-OPTIONAL = {"normal": ("lower", "upper"), "lognormal": ("lower", "upper"),
-            "choice": ("weights",)}
-SECTION_KEYS = ("samples", "sampling", "seed", "parameters")
-SAMPLINGS = ("latin_hypercube", "random")
 MIN_SAMPLES = 10
 
 
-def _support(spec: dict) -> tuple[float, float]:
-    kind = spec["distribution"]
-    if kind in ("uniform", "triangular"):
-        return spec["lower"], spec["upper"]
-    if kind == "choice":
-        return min(spec["values"]), max(spec["values"])
-    return spec.get("lower", -math.inf if kind == "normal" else 0.0), spec.get("upper", math.inf)
+def check(section, raw, file: str, info, problems: list[Problem]) -> dict:
+    """The second pass over a schema-checked `uncertainty:` section: {real name: spec}.
 
-
-def check(section, file: str, info, problems: list[Problem]) -> dict:
-    """The validated section: {samples, sampling, seed, parameters: {real name: spec}}."""
-    out = {"samples": 1000, "sampling": "latin_hypercube", "seed": 0, "parameters": {}}
-    if not isinstance(section, dict):
-        problems.append(Problem(file, "uncertainty", "must be a mapping with parameters:."))
-        return out
-    for key, value in section.items():
-        where, line = f"uncertainty.{key}", line_of(section, key)
-        if key not in SECTION_KEYS:
-            problems.append(Problem(file, where, f"unknown key. Allowed: "
-                                    f"{', '.join(SECTION_KEYS)}.{suggest(key, SECTION_KEYS)}",
-                                    line))
-        elif key in ("samples", "seed") and (not isinstance(value, int)
-                                            or isinstance(value, bool) or value < 0):
-            problems.append(Problem(file, where, "must be a whole number >= 0.", line))
-        elif key == "sampling" and value not in SAMPLINGS:
-            problems.append(Problem(file, where, f"must be one of {', '.join(SAMPLINGS)}."
-                                    f"{suggest(str(value), SAMPLINGS)}", line))
-        elif key != "parameters":
-            out[key] = value
-    params = section.get("parameters") or {}
-    if not isinstance(params, dict):
-        problems.append(Problem(file, "uncertainty.parameters", "must map parameter names to "
-                                "distributions."))
-        return out
-    for spec, where, line, p in info.known_parameters(params, file, "uncertainty.parameters",
-                                                      problems):
-        real = p.name
-        clean = _check_one(spec, file, where, line, problems)
-        if clean is None:
+    Each parameter must be a tunable constant of the model, and each distribution's support
+    must lie inside the parameter's declared range. `raw` is the section as read (for lines).
+    """
+    out = {}
+    raw_params = raw.get("parameters") if isinstance(raw, dict) else None
+    for name, spec in section.parameters.items():
+        key, line = f"uncertainty.parameters.{name}", line_of(raw_params, name)
+        p = modelcheck.parameter(info, name, file, key, line, problems)
+        if p is None:
             continue
-        lo, hi = _support(clean)
+        lo, hi = schema_dist.support(spec)
         if p.outside(lo, hi):
-            problems.append(Problem(file, where, f"the distribution reaches [{lo:g}, {hi:g}], "
-                                    f"outside the model's range {p.range_text()} for '{real}'. "
-                                    "Set lower and upper inside it.", line))
+            problems.append(Problem(file, key, f"the distribution reaches [{lo:g}, {hi:g}], "
+                                    f"outside the model's range {p.range_text()} for "
+                                    f"'{p.name}'. Set lower and upper inside it.", line))
             continue
-        out["parameters"][real] = clean
+        out[p.name] = schema_dist.as_dict(spec)
     return out
 
 
-def _check_one(spec, file, where, line, problems) -> dict | None:
-    if not isinstance(spec, dict) or "distribution" not in spec:
-        problems.append(Problem(file, where, f"needs distribution: one of {', '.join(FIELDS)}.",
-                                line))
-        return None
-    kind = spec["distribution"]
-    if kind not in FIELDS:
-        problems.append(Problem(file, f"{where}.distribution", f"unknown distribution "
-                                f"{kind!r}. Use one of {', '.join(FIELDS)}."
-                                f"{suggest(str(kind), FIELDS)}", line))
-        return None
-    allowed = ("distribution",) + FIELDS[kind] + OPTIONAL.get(kind, ())
-    extra = [k for k in spec if k not in allowed]
-    missing = [k for k in FIELDS[kind] if k not in spec]
-    if extra or missing:
-        problems.append(Problem(file, where, f"a {kind} distribution takes "
-                                f"{', '.join(allowed[1:])}" + (f"; missing {', '.join(missing)}"
-                                                               if missing else "")
-                                + (f"; unknown {', '.join(map(str, extra))}" if extra else "")
-                                + ".", line))
-        return None
-    clean = {"distribution": kind}
-    for key in allowed[1:]:
-        if key not in spec:
-            continue
-        value = spec[key]
-        if key in ("values", "weights"):
-            if not isinstance(value, list) or not value or not all(map(is_number, value)):
-                problems.append(Problem(file, f"{where}.{key}", "must be a list of numbers.",
-                                        line))
-                return None
-            clean[key] = [float(v) for v in value]
-        elif not is_number(value):
-            problems.append(Problem(file, f"{where}.{key}", f"must be a number; got {value!r}.",
-                                    line))
-            return None
-        else:
-            clean[key] = float(value)
-    bad = ""
-    if kind in ("uniform", "triangular") and not clean["lower"] < clean["upper"]:
-        bad = "lower must be below upper"
-    elif kind == "triangular" and not clean["lower"] <= clean["mode"] <= clean["upper"]:
-        bad = "mode must lie between lower and upper"
-    elif kind in ("normal", "lognormal") and clean.get("sd", clean.get("sigma")) <= 0:
-        bad = "the spread (sd or sigma) must be positive"
-    elif kind == "lognormal" and clean["median"] <= 0:
-        bad = "median must be positive"
-    elif kind == "normal" and clean.get("lower", -math.inf) >= clean.get("upper", math.inf):
-        bad = "lower must be below upper"
-    elif kind == "choice" and "weights" in clean and (
-            len(clean["weights"]) != len(clean["values"]) or min(clean["weights"]) < 0
-            or sum(clean["weights"]) <= 0):
-        bad = "weights must be one non-negative number per value"
-    if bad:
-        problems.append(Problem(file, where, f"{bad}.", line))
-        return None
-    return clean
+def check_given(parameters: dict, file: str, info, problems: list[Problem]) -> dict:
+    """{real name: spec} of distributions given as plain data ({name: {distribution: ...}})
+    rather than read from a file, checked by the same schema and the same model checks."""
+    from . import schema
+    from .schema.scenario import Uncertainty
+
+    section = schema.check(Uncertainty, {"parameters": parameters}, file, problems)
+    return {} if section is None else check(section, {}, file, info, problems)
 
 
 def ppf(spec: dict, u: np.ndarray) -> np.ndarray:

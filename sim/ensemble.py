@@ -1,5 +1,9 @@
-"""Run one scenario for many parameter sets: all at once with the batch engine, or member by
-member through PySD in worker processes when the batch engine does not support the model."""
+"""The one compute path: a scenario run for one or many parameter sets.
+
+A single run is an ensemble of one. Members run all at once with the batch engine, or member
+by member through PySD (in worker processes when there are several) when the batch engine
+does not support the model or PySD is asked for; both give the same (saved times x members)
+arrays, and a frame of one member is what a single run returns."""
 
 from __future__ import annotations
 
@@ -26,6 +30,11 @@ class Ensemble:
     engine: str
     notice: str | None = None
 
+    def frame(self, member: int = 0) -> pd.DataFrame:
+        """One member's results: a `time` index and one column per variable."""
+        return pd.DataFrame({k: v[:, member] for k, v in self.values.items()},
+                            index=pd.Index(self.times, name="time"))
+
     def yearly(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """Whole years and the variable's values at them, shape (years, members)."""
         whole = np.isclose(self.times, np.round(self.times), atol=1e-9)
@@ -51,31 +60,57 @@ def _anchoring(scenario: Scenario):
     return observed, anchoring.as_of_year(scenario, observed, scenario.as_of)
 
 
-def _pysd_member(args):
-    scenario, constants = args
-    member = replace(scenario, constants={**scenario.constants, **constants})
+def _pysd_member(member: Scenario) -> pd.DataFrame:
     return pysd_engine.run(member)
 
 
-def run(scenario: Scenario, draws: pd.DataFrame, progress=None) -> Ensemble:
-    """Every member of `draws` (one column per parameter, Vensim names) through the model."""
+def fallback_notice(scenario: Scenario, exc: Exception, members: int) -> str:
+    """The one line that says a model ran with PySD because the batch engine declined it."""
+    who = "it ran with PySD" if members == 1 else \
+        f"its {members} members ran one by one with PySD"
+    return (f"{scenario.model.name} uses {exc}, which the batch engine does not support; "
+            f"{who}.")
+
+
+def run(scenario: Scenario, draws: pd.DataFrame | None = None, progress=None,
+        outputs: list[str] | None = None, engine: str = "batch",
+        fallback: bool = True) -> Ensemble:
+    """Every member of `draws` (one row per member, one column per parameter, Vensim names;
+    None: one member with the scenario's values) through the model.
+
+    `outputs` (Vensim names) limits the variables kept to those of them the model has, all
+    of them by default. `engine` "batch" runs every member at once and, unless `fallback` is
+    off, hands a model it does not support to PySD with a notice; "pysd" runs PySD. A
+    scenario with actuals anchors every member on them (sim/anchoring.py)."""
     from . import model as model_mod
 
-    info = model_mod.info(scenario.model)
-    resolved = scenario.resolved_constants(info)
+    if draws is None:
+        draws = pd.DataFrame(index=pd.RangeIndex(1))
+    notice = None
+    if engine == "batch":
+        resolved = scenario.resolved_constants(model_mod.info(scenario.model))
+        try:
+            return _with_batch(scenario, draws, progress, outputs, resolved)
+        except batch.Unsupported as exc:  # the model, or this run of it (a delay too short)
+            if not fallback:
+                raise
+            notice = fallback_notice(scenario, exc, len(draws))
+    return _with_pysd(scenario, draws, progress, notice, outputs)
+
+
+def _with_batch(scenario, draws, progress, outputs, resolved) -> Ensemble:
     n = len(draws)
-    try:
-        c = batch.compiled(scenario.model)
-    except batch.Unsupported as exc:
-        notice = (f"{scenario.model.name} uses {exc}, which the batch engine does not "
-                  f"support; its {n} members ran one by one with PySD.")
-        return _with_pysd(scenario, draws, progress, notice)
+    c = batch.compiled(scenario.model)
     fixed = {batch.key(k): v for k, v in scenario.constants.items() if k not in draws}
     names = {batch.key(k): k for k in draws.columns}
+    wanted = c.outputs() if outputs is None else [
+        batch.key(k) for k in outputs if batch.key(k) in c.real_names]
+    times = batch.time_grid(scenario.time)[2]
+    values = {k: np.empty((len(times), n)) for k in wanted}
     anchored = _anchoring(scenario)
-    parts = []
     for start in range(0, n, CHUNK):
         chunk = draws.iloc[start:start + CHUNK]
+        stop = start + len(chunk)
         drawn = {real: chunk[real].to_numpy(float) for real in draws.columns}
         params = {**fixed, **{key: drawn[real] for key, real in names.items()}}
         solved = {}
@@ -86,28 +121,49 @@ def run(scenario: Scenario, draws: pd.DataFrame, progress=None) -> Ensemble:
             params.update({batch.key(k): v for k, v in solution.initial.items()})
             solved = solution.shocks
         series = _series_functions(scenario, {**resolved, **drawn}, solved)
-        out = batch.simulate(c, params, scenario.time, series)
-        size = len(chunk)
-        parts.append({k: np.broadcast_to(v.reshape(len(out["time"]), -1),
-                                         (len(out["time"]), size)) for k, v in out.items()
-                      if k != "time"})
+        batch.simulate(c, params, scenario.time, series, wanted,
+                       out={k: v[:, start:stop] for k, v in values.items()})
         if progress:
-            progress(min(start + CHUNK, n), n)
-    values = {c.real_names[k]: np.concatenate([p[k] for p in parts], axis=1)
-              for k in c.outputs()}
-    return Ensemble(out["time"], values, "batch")
+            progress(stop, n)
+    return Ensemble(times, {c.real_names[k]: v for k, v in values.items()}, "batch")
 
 
-def _with_pysd(scenario, draws, progress, notice) -> Ensemble:
-    jobs = [(scenario, {k: float(v) for k, v in row.items()})
-            for row in draws.to_dict(orient="records")]
-    results = []
-    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for i, table in enumerate(pool.map(_pysd_member, jobs, chunksize=8), start=1):
-            results.append(table)
-            if progress and (i % 50 == 0 or i == len(jobs)):
-                progress(i, len(jobs))
+def _members(scenario: Scenario, draws: pd.DataFrame) -> list[Scenario]:
+    """One scenario per member: its draws, and with actuals its solved initial values and
+    shocks (anchoring needs the batch engine, which PySD members then follow exactly)."""
+    solution, anchored = None, _anchoring(scenario)
+    if anchored is not None:
+        from .anchoring import solve
+
+        solution = solve(scenario, *anchored,
+                         members={k: draws[k].to_numpy(float) for k in draws.columns})
+    members = []
+    for i, row in enumerate(draws.to_dict(orient="records")):
+        constants = {**scenario.constants, **{k: float(v) for k, v in row.items()}}
+        series = {k: dict(v) for k, v in scenario.series.items()}
+        if solution is not None:
+            constants.update({k: float(v[i]) for k, v in solution.initial.items()})
+            for name, by_year in solution.shocks.items():
+                series.setdefault(name, {}).update({y: float(v[i]) for y, v in by_year.items()})
+        members.append(replace(scenario, constants=constants, series=series, actuals=None,
+                               as_of=None))
+    return members
+
+
+def _with_pysd(scenario, draws, progress, notice, outputs=None) -> Ensemble:
+    members = _members(scenario, draws)
+    if len(members) == 1:
+        results = [_pysd_member(members[0])]
+    else:
+        results = []
+        with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            for i, table in enumerate(pool.map(_pysd_member, members, chunksize=8), start=1):
+                results.append(table)
+                if progress and (i % 50 == 0 or i == len(members)):
+                    progress(i, len(members))
     first = results[0]
+    names = list(first.columns) if outputs is None else [n for n in outputs
+                                                         if n in first.columns]
     values = {name: np.column_stack([r[name].to_numpy(float) for r in results])
-              for name in first.columns}
+              for name in names}
     return Ensemble(first.index.to_numpy(float), values, "pysd", notice)

@@ -20,7 +20,17 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.key} | {self.message}" if self.key else f"{where}: {self.message}"
+        text = f"{where}: {self.key} | {self.message}" if self.key else f"{where}: {self.message}"
+        return one_line(text)
+
+
+def one_line(text: str) -> str:
+    """`text` with every character that would break it into lines (newlines, but also
+    form feeds and Unicode separators that a user may paste into a key) escaped."""
+    if len(text.splitlines()) <= 1 and not text.endswith(("\n", "\r")):
+        return text
+    return "".join(c.encode("unicode_escape").decode("ascii") if len((c + "x").splitlines()) > 1
+                   else c for c in text)
 
 
 class InputError(SimError):

@@ -16,6 +16,7 @@ from . import scenario as scen
 from . import targets as tgt
 from .charts.labels import target_unit, unit_label
 from .errors import InputError, Problem
+from .schema.scenario import MAX_SAMPLES, MAX_SEED
 
 PERCENTILES = (5, 25, 50, 75, 95)
 
@@ -49,6 +50,12 @@ def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None
     if out["samples"] < minimum:
         raise InputError([Problem("samples", str(out["samples"]), f"too few members: use at "
                                   f"least {minimum}.")])
+    if out["samples"] > MAX_SAMPLES:
+        raise InputError([Problem("samples", str(out["samples"]), f"too many members: use "
+                                  f"at most {MAX_SAMPLES:,}.")])
+    if not 0 <= out["seed"] <= MAX_SEED:
+        raise InputError([Problem("seed", str(out["seed"]), f"must be a whole number from 0 "
+                                  f"to {MAX_SEED:,}.")])
     check_size(scenario, out["samples"], out["samples"], samples is not None)
     return out
 
@@ -80,6 +87,15 @@ def target_values(ens: ensemble.Ensemble, target) -> np.ndarray | None:
     return None if np.all(np.isnan(out)) else out
 
 
+def _read(indicators, targets) -> list[str] | None:
+    """The variables the summaries read (every variable for a model with no catalogue)."""
+    if indicators is None and targets is None:
+        return None
+    names = set(indicators["variable"]) if indicators is not None else set()
+    names |= set(targets["variable"]) if targets is not None else set()
+    return sorted(names - {tgt.TRACKED})
+
+
 def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
         actuals=None, as_of=None, posterior=None) -> Uncertainty:
     """Sample, run and summarise; returns pandas objects (nothing is written). With actuals,
@@ -92,9 +108,10 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
     scenario = configure(scenario, actuals, as_of)
     settings = settings_for(scenario, samples, seed, sampling, posterior=posterior)
     draws = _draws(scenario, settings, posterior)
-    ens = ensemble.run(scenario, draws, progress)
-    rows = []
     catalogue = ind.catalogue_for(scenario.model)
+    catalogue_t = tgt.catalogue_for(scenario.model)
+    ens = ensemble.run(scenario, draws, progress, outputs=_read(catalogue, catalogue_t))
+    rows = []
     for r in (catalogue.itertuples(index=False) if catalogue is not None else []):
         if r.variable not in ens.values:
             continue
@@ -106,7 +123,6 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
     percentiles = pd.DataFrame(rows, columns=["indicator", "year"] +
                                [f"p{p}" for p in PERCENTILES])
     probs = []
-    catalogue_t = tgt.catalogue_for(scenario.model)
     if catalogue_t is not None:
         catalogue_t = tgt.with_overrides(catalogue_t, scenario.targets)
         for t in catalogue_t.itertuples(index=False):

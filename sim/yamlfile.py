@@ -6,7 +6,6 @@ Shared by scenario files and calibration specs, so both report problems the same
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from pathlib import Path
 
@@ -16,6 +15,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .errors import Problem
 from .inputfile import YAML_LIMIT, Unreadable, read_text
+
+MAX_DEPTH = 20  # input files need a handful of levels; deeper nesting is a mistake
+MAX_NODES = 100_000  # values in a file, aliases expanded; the shipped files hold a few hundred
 
 
 def line_of(mapping, key) -> int | None:
@@ -32,11 +34,6 @@ def suggest(word: str, choices) -> str:
         return ""
     original = {c.lower(): c for c in choices}[match[0]]
     return f" Did you mean '{original}'?"
-
-
-def is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(
-        float(value))
 
 
 def number_hint(value) -> str:
@@ -71,6 +68,10 @@ def read_yaml(path: Path, display: str, problems: list[Problem]):
                                              "Save it as UTF-8 text."))
         return None
     try:
+        shape = _shape_problem(yaml, text)
+        if shape:
+            problems.append(Problem(display, "", shape[1], shape[0]))
+            return None
         data = yaml.load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
@@ -96,6 +97,38 @@ def read_yaml(path: Path, display: str, problems: list[Problem]):
                                              "(name:, constants:, ...). See scenarios/README.md."))
         return None
     return data
+
+
+def _shape_problem(yaml, text: str) -> tuple[int, str] | None:
+    """(line, message) when `text` nests deeper than MAX_DEPTH or holds more than MAX_NODES
+    values once its aliases are expanded (a few lines of anchors can stand for billions);
+    read from the event stream, which needs neither recursion nor expansion."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[0, None]]  # [values so far, anchor] of each open collection
+    for event in yaml.parse(text):
+        name = type(event).__name__
+        line = event.start_mark.line + 1
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            stack.append([0, event.anchor])
+            if len(stack) - 1 > MAX_DEPTH:
+                return line, f"nested more than {MAX_DEPTH} levels deep. Flatten the structure."
+            continue
+        if name in ("MappingEndEvent", "SequenceEndEvent"):
+            size, anchor = stack.pop()
+            size += 1
+        elif name == "ScalarEvent":
+            size, anchor = 1, event.anchor
+        elif name == "AliasEvent":
+            size, anchor = sizes.get(event.anchor, 1), None
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        stack[-1][0] += size
+        if stack[-1][0] > MAX_NODES:
+            return line, (f"more than {MAX_NODES:,} values once its aliases (*name) are "
+                          "expanded. Write the values out, or use fewer aliases.")
+    return None
 
 
 def display_path(path: Path) -> str:

@@ -2,8 +2,12 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 from sim import distributions, scenario
+from sim.schema import distribution as schema_dist
 from sim.errors import InputError
 
 from .conftest import MODEL
@@ -60,7 +64,7 @@ def test_bad_uncertainty_sections(write_scenario, tmp_path, monkeypatch):
         "the distribution reaches [-inf, inf], outside the model's range [0, 1] for 'hte exit "
         "rate'. Set lower and upper inside it."]
     assert problems(write_scenario, {"seed": 1.5, "parameters": {}}) == [
-        "must be a whole number >= 0."]
+        "must be a seed from 0 to 4,294,967,295; got 1.5."]
 
 
 def test_the_baseline_section_is_valid():
@@ -71,3 +75,37 @@ def test_the_baseline_section_is_valid():
     assert len(s.uncertainty["parameters"]) >= 10
     assert scenario.load(SCENARIOS / "downside.yaml").uncertainty == s.uncertainty
     assert MODEL.is_file()
+
+
+numbers = st.one_of(st.floats(-1e6, 1e6), st.floats(-1e-300, 1e-300),
+                    st.sampled_from([0.0, 1e-300, 1e-12, 1e300, -1e300, 5e-324]))
+specs = st.one_of(
+    st.fixed_dictionaries({"distribution": st.just("uniform"), "lower": numbers,
+                           "upper": numbers}),
+    st.fixed_dictionaries({"distribution": st.just("triangular"), "lower": numbers,
+                           "mode": numbers, "upper": numbers}),
+    st.fixed_dictionaries({"distribution": st.just("normal"), "mean": numbers, "sd": numbers},
+                          optional={"lower": numbers, "upper": numbers}),
+    st.fixed_dictionaries({"distribution": st.just("lognormal"), "median": numbers,
+                           "sigma": numbers}, optional={"lower": numbers, "upper": numbers}),
+    st.fixed_dictionaries({"distribution": st.just("choice"),
+                           "values": st.lists(numbers, min_size=1, max_size=4)},
+                          optional={"weights": st.lists(numbers, min_size=1, max_size=4)}))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(specs)
+def test_every_accepted_distribution_draws_finite_values_inside_its_support(spec):
+    """Whatever the schema accepts, scipy's quantiles of it are finite and inside [lower,
+    upper] (a degenerate spread once gave NaN draws with exit code 0)."""
+    try:
+        parsed = TypeAdapter(schema_dist.Distribution).validate_python(spec)
+    except ValidationError:
+        return
+    lo, hi = schema_dist.support(parsed)
+    u = np.array([1e-12, 1e-6, 0.25, 0.5, 0.75, 1 - 1e-6, 1 - 1e-12])
+    with np.errstate(all="ignore"):
+        draws = distributions.ppf(schema_dist.as_dict(parsed), u)
+    assert np.all(np.isfinite(draws)), (spec, draws)
+    slack = 1e-9 * max(1.0, abs(lo) if np.isfinite(lo) else 0, abs(hi) if np.isfinite(hi) else 0)
+    assert np.all(draws >= lo - slack) and np.all(draws <= hi + slack), (spec, draws)

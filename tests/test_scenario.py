@@ -115,10 +115,11 @@ def test_wrong_types(write_scenario):
     assert problems(path) == [
         "s.yaml:2: name | must be a short name of letters, digits, '-', '_' or '.', used as "
         "the output folder.",
-        "s.yaml:3: time.final | must be a number of years; got 'soon'.",
-        "s.yaml:5: series.sei real growth.later | a year must be a whole number such as 2022.",
+        "s.yaml:3: time.final | must be a number of years from -9999 to 9999; got 'soon'.",
+        "s.yaml:5: series.sei real growth.later | must be a year, a whole number such as 2022; "
+        "got 'later'.",
         "s.yaml:7: targets.sei_va_growth.tolerance | must be a number >= 0, in the target's own "
-        "unit.",
+        "unit; got -1.",
         "s.yaml:7: targets.sei_va_growth.measur | unknown key. Allowed: tolerance, measure, "
         "strict. Did you mean 'measure'?",
     ]

@@ -92,7 +92,7 @@ def test_sobol_needs_a_power_of_two(write_scenario):
 
 def test_unsupported_models_run_member_by_member_with_pysd(tmp_path):
     mdl = tmp_path / "pt.mdl"
-    mdl.write_text("{UTF-8}\nx = PULSE TRAIN(1, 1, 2, 5) * height\n\t~\t\n\t~\t\n\t|\n"
+    mdl.write_text("{UTF-8}\nx = SAMPLE IF TRUE(Time > 0.5, height, 0)\n\t~\t\n\t~\t\n\t|\n"
                    "height = 1\n\t~\t [0,10]\n\t~\t\n\t|\n"
                    "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 4\n\t~\t\n\t~\t\n\t|\n"
                    "TIME STEP = 1\n\t~\t\n\t~\t\n\t|\nSAVEPER = 1\n\t~\t\n\t~\t\n\t|\n",
@@ -101,7 +101,7 @@ def test_unsupported_models_run_member_by_member_with_pysd(tmp_path):
     s = scenario.load(tmp_path / "s.yaml")
     ens = ensemble.run(s, pd.DataFrame({"height": [2.0, 3.0, 5.0]}))
     assert ens.engine == "pysd"
-    assert ens.notice == ("pt.mdl uses the function PULSE_TRAIN, which the batch engine does "
+    assert ens.notice == ("pt.mdl uses SAMPLEIFTRUE, which the batch engine does "
                           "not support; its 3 members ran one by one with PySD.")
     np.testing.assert_allclose(ens.values["x"][1], [2.0, 3.0, 5.0])
 

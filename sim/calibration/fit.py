@@ -24,7 +24,7 @@ from .. import indicators as ind
 from ..scenario import with_values
 from .. import anchoring
 from . import anchored, posterior, priors, stats
-from .spec import Spec
+from .spec import DE_POPULATION, Spec
 
 CORRELATION_WARNING = 0.95
 CONDITION_WARNING = 1e8
@@ -185,7 +185,8 @@ def _optimise(spec: Spec, objective: Objective):
                 lambda x: np.sum(objective.evaluate(x.T) ** 2, axis=1),
                 list(zip(lower, upper, strict=True)), seed=spec.seed, vectorized=True,
                 updating="deferred",
-                maxiter=max(2, int(0.7 * spec.max_runs) // (15 * len(lower)) - 1), popsize=15,
+                maxiter=max(2, int(0.7 * spec.max_runs) // (DE_POPULATION * len(lower)) - 1),
+                popsize=DE_POPULATION,
                 tol=1e-8,
                 polish=False, init="latinhypercube")
             best = optimize.least_squares(objective.residuals, found.x, **kwargs)

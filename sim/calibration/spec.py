@@ -14,23 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from pydantic import ValidationError
 
 from .. import indicators as ind
 from .. import model as model_mod
+from .. import modelcheck, schema
 from .. import scenario as scen
 from ..errors import InputError, Problem
 from ..inputfile import CSV_LIMIT, Unreadable, read_text
 from ..names import check_output_name
-from ..yamlfile import display_path, is_number, line_of, read_yaml, suggest
+from ..schema import calibration as schema_cal
+from ..schema import types
+from ..schema.calibration import SpecFile
+from ..yamlfile import display_path, line_of, read_yaml, suggest
 from . import priors as priors_mod
 
-KEYS = ("name", "description", "scenario", "data", "time", "initial", "parameters", "weights",
-        "method", "checks", "noise", "skip_basis", "likelihood")
-LIKELIHOODS = ("residuals", "shocks")
-METHOD_KEYS = ("name", "starts", "seed", "max_runs", "walkers", "steps", "burn")
-METHODS = ("mcmc", "least_squares", "differential_evolution")
-CHECK_KEYS = ("label", "indicator", "measure", "from", "to", "plan")
-CHECK_MEASURES = ("cagr", "level", "change_per_year")
+DE_POPULATION = 15  # differential evolution's population per parameter
 
 
 @dataclass
@@ -43,6 +42,7 @@ class FitParameter:
     source: str = ""
     historical: tuple[float, float] | None = None
     line: int | None = None
+    given: str = ""  # the name as the spec writes it
 
 
 @dataclass
@@ -162,86 +162,63 @@ def load(path: str | Path) -> Spec:
     if data is None:
         raise InputError(problems)
     path = path.resolve()
-    for key in data:
-        if key not in KEYS:
-            problems.append(Problem(shown, str(key), f"unknown key. Allowed: {', '.join(KEYS)}."
-                                    f"{suggest(key, KEYS)}", line_of(data, key)))
-    for key in ("scenario", "data", "parameters"):
-        if key not in data:
-            problems.append(Problem(shown, key, "missing. See calibration/README.md."))
-    if problems:
+    checked = schema.check(SpecFile, data, shown, problems)
+    if checked is None:
         raise InputError(problems)
-    base_path = (path.parent / str(data["scenario"])).resolve()
-    base = scen.load(base_path)
-    time = data.get("time") if isinstance(data.get("time"), dict) else {}
-    initial = data.get("initial") if isinstance(data.get("initial"), dict) else {}
-    lines = {**{f"time.{k}": line_of(time, k) for k in time},
-             **{f"constants.{k}": line_of(initial, k) for k in initial}}
+    base_path = (path.parent / checked.scenario).resolve()
     try:
-        scenario = scen.with_values(base, shown, dict(time), dict(initial), lines)
+        base = scen.load(base_path)
     except InputError as exc:
-        raise InputError([Problem(p.file, p.key.replace("constants.", "initial."), p.message,
-                                  p.line) for p in exc.problems]) from None
+        raise InputError(problems + exc.problems) from None
+    time = {k: getattr(checked.time, k) for k in checked.time.model_fields_set} \
+        if checked.time is not None else {}
+    initial = checked.initial or {}
+    raw_time, raw_initial = data.get("time"), data.get("initial")
+    lines = {**{f"time.{k}": line_of(raw_time, k) for k in time},
+             **{f"constants.{k}": line_of(raw_initial, k) for k in initial}}
+    try:
+        scenario = scen.with_values(base, shown, time, initial, lines)
+    except InputError as exc:
+        raise InputError(problems + [Problem(p.file, p.key.replace("constants.", "initial."),
+                                             p.message, p.line) for p in exc.problems]) from None
     info = model_mod.info(scenario.model)
-    parameters = _parameters(data, info, shown, problems)
-    method = data.get("method") or {}
-    if not isinstance(method, dict):
-        problems.append(Problem(shown, "method", "must be a mapping with name, starts, seed.",
-                                line_of(data, "method")))
-        method = {}
-    for key, value in method.items():
-        where, line = f"method.{key}", line_of(method, key)
-        if key not in METHOD_KEYS:
-            problems.append(Problem(shown, where, f"unknown key. Allowed: "
-                                    f"{', '.join(METHOD_KEYS)}.{suggest(key, METHOD_KEYS)}", line))
-        elif key == "name" and value not in METHODS:
-            problems.append(Problem(shown, where, f"must be one of {', '.join(METHODS)}."
-                                    f"{suggest(str(value), METHODS)}", line))
-        elif key != "name" and (not isinstance(value, int) or isinstance(value, bool)
-                                or value < (0 if key in ("seed", "burn") else 1)):
-            problems.append(Problem(shown, where, "must be a whole number"
-                                    + (" >= 0." if key in ("seed", "burn") else " >= 1."),
-                                    line))
+    parameters = _parameters(checked, data, info, shown, problems)
+    method = checked.method or schema_cal.Method()
+    method_name = _method_name(method, parameters, data.get("parameters"), shown, problems)
+    max_runs = method.max_runs or 2000
+    if method_name == "differential_evolution" and parameters and \
+            max_runs < min_runs(len(parameters)):
+        raw = data.get("method")
+        problems.append(Problem(shown, "method.max_runs", f"differential evolution's first "
+                                f"population and one Jacobian take {min_runs(len(parameters))} "
+                                f"runs for {len(parameters)} parameters; raise max_runs to at "
+                                "least that.", line_of(raw, "max_runs") or line_of(data, "method")))
+    sampler = _sampler(method, data.get("method"), shown, problems)
     known = known_series(scenario)
-    weights = {}
-    for name, value in (data.get("weights") or {}).items():
-        if name not in known:
-            problems.append(Problem(shown, f"weights.{name}", f"unknown series.{suggest(name, known)}",
-                                    line_of(data["weights"], name)))
-        elif not is_number(value) or value < 0:
-            problems.append(Problem(shown, f"weights.{name}", "must be a number >= 0.",
-                                    line_of(data["weights"], name)))
-        else:
-            weights[name] = float(value)
-    checks = _checks(data, known, shown, problems)
-    name = _method_name(method, parameters, shown, problems)
-    sampler = _sampler(method, shown, problems)
-    noise = _noise(data, known, shown, problems)
-    skip = _skip_basis(data, shown, problems)
-    likelihood = data.get("likelihood", "residuals")
-    if likelihood not in LIKELIHOODS:
-        problems.append(Problem(shown, "likelihood", f"must be one of {', '.join(LIKELIHOODS)}."
-                                f"{suggest(str(likelihood), LIKELIHOODS)}",
-                                line_of(data, "likelihood")))
-    elif likelihood == "shocks" and name != "mcmc":
+    weights = _per_series(checked.weights, "weights", data, known, shown, problems)
+    noise = _per_series(checked.noise, "noise", data, known, shown, problems)
+    checks = _checks(checked, data, known, shown, problems)
+    skip = tuple(checked.skip_basis or ())
+    likelihood = checked.likelihood or "residuals"
+    if likelihood == "shocks" and method_name != "mcmc":
         problems.append(Problem(shown, "likelihood", "shocks needs method mcmc. Set method: "
                                 "{name: mcmc} or drop likelihood.", line_of(data, "likelihood")))
-    if bad := check_output_name(data.get("name") or path.stem):
-        problems.append(Problem(shown, "name", bad, line_of(data, "name")))
+    if checked.name is not None or "name" not in data:  # a bad name: reported by the schema
+        if bad := check_output_name(checked.name or path.stem):
+            problems.append(Problem(shown, "name", bad, line_of(data, "name")))
     if problems:
-        raise InputError(problems)
-    data_path = (path.parent / str(data["data"])).resolve()
+        raise InputError(sorted(problems, key=lambda p: (p.file != shown, p.line or 0)))
+    data_path = (path.parent / checked.data).resolve()
     observed = observations(data_path, scenario, (scenario.time["initial"],
                                                   scenario.time["final"]), skip,
                             anchored=likelihood == "shocks")
-    desc = data.get("description") or {}
-    return Spec(name=str(data.get("name") or path.stem), path=path, scenario=scenario,
+    return Spec(name=checked.name or path.stem, path=path, scenario=scenario,
                 base_path=base_path, data=observed, parameters=parameters, weights=weights,
-                method=name, starts=method.get("starts", 4),
-                seed=method.get("seed", 0), max_runs=method.get("max_runs", 2000),
-                description=desc if isinstance(desc, dict) else {"en": str(desc)},
-                checks=checks, noise=noise, skip_basis=skip, data_path=data_path,
-                likelihood=likelihood, **sampler)
+                method=method_name, starts=method.starts or 4,
+                seed=method.seed if method.seed is not None else 0, max_runs=max_runs,
+                description=types.join_text(checked.description), checks=checks,
+                noise=noise, skip_basis=skip, data_path=data_path, likelihood=likelihood,
+                **sampler)
 
 
 def known_series(scenario) -> set[str]:
@@ -278,125 +255,90 @@ def observations(path: Path, scenario, window, skip_basis=(), anchored=False) ->
     return data[keep].reset_index(drop=True)
 
 
-def _method_name(method: dict, parameters, shown, problems) -> str:
+def min_runs(n_parameters: int) -> int:
+    """Model runs differential evolution needs before it can stop with a best point."""
+    return DE_POPULATION * n_parameters + n_parameters + 1
+
+
+def _method_name(method, parameters, raw, shown, problems) -> str:
     """mcmc when every parameter has a prior (or when asked, which then needs priors);
-    least squares otherwise."""
+    least squares otherwise. A prior written but refused is reported once, by the schema."""
     with_prior = all(p.prior is not None for p in parameters)
-    name = method.get("name", "mcmc" if with_prior and parameters else "least_squares")
+    name = method.name or ("mcmc" if with_prior and parameters else "least_squares")
     if name == "mcmc":
         for p in parameters:
-            if p.prior is None:
-                problems.append(Problem(shown, f"parameters.{p.name}", "mcmc needs a prior. "
+            if p.prior is None and "prior" not in (raw.get(p.given) or {}):
+                problems.append(Problem(shown, f"parameters.{p.given}", "mcmc needs a prior. "
                                         "Add prior: {distribution: ..., source: ...}.",
                                         p.line))
     return name
 
 
-def _sampler(method: dict, shown, problems) -> dict:
-    """walkers, steps and burn of the ensemble sampler."""
-    out = {k: method[k] for k in ("walkers", "steps", "burn") if isinstance(method.get(k), int)}
-    walkers, steps, burn = out.get("walkers", 32), out.get("steps", 1500), out.get("burn", 500)
-    if walkers < 4 or walkers % 2:
-        problems.append(Problem(shown, "method.walkers", "must be an even number >= 4.",
-                                line_of(method, "walkers")))
-    if burn >= steps:
+def _sampler(method, raw, shown, problems) -> dict:
+    """walkers, steps and burn of the ensemble sampler (the schema checks each alone)."""
+    out = {k: getattr(method, k) for k in schema_cal.SAMPLER if getattr(method, k) is not None}
+    steps = out.get("steps", schema_cal.SAMPLER["steps"])
+    if out.get("burn", schema_cal.SAMPLER["burn"]) >= steps:
         problems.append(Problem(shown, "method.burn", f"must be below steps ({steps}). Lower "
-                                "burn or raise steps.", line_of(method, "burn")))
+                                "burn or raise steps.", line_of(raw, "burn")))
     return out
 
 
-def _noise(data, known, shown, problems) -> dict[str, float]:
-    """Prior guess of each series' relative error scale (see likelihood.py)."""
-    raw = data.get("noise") or {}
-    if not isinstance(raw, dict):
-        problems.append(Problem(shown, "noise", "must map series names to numbers > 0.",
-                                line_of(data, "noise")))
-        return {}
+def _per_series(values, key, data, known, shown, problems) -> dict[str, float]:
+    """A schema-checked {series: number} mapping (weights:, noise:) with every name checked
+    against the series the model computes."""
     out = {}
-    for name, value in raw.items():
+    for name, value in (values or {}).items():
         if name not in known:
-            problems.append(Problem(shown, f"noise.{name}", f"unknown series."
-                                    f"{suggest(name, known)}", line_of(raw, name)))
-        elif not is_number(value) or value <= 0:
-            problems.append(Problem(shown, f"noise.{name}", "must be a number > 0 (a fraction "
-                                    "of the series' mean level, e.g. 0.02).", line_of(raw, name)))
+            problems.append(Problem(shown, f"{key}.{name}", f"unknown series."
+                                    f"{suggest(name, known)}", line_of(data.get(key), name)))
         else:
             out[name] = float(value)
     return out
 
 
-def _skip_basis(data, shown, problems) -> tuple[str, ...]:
-    """Statistical bases (the data's basis column) left out of the fit."""
-    raw = data.get("skip_basis") or []
-    if not isinstance(raw, list) or not all(isinstance(b, str) for b in raw):
-        problems.append(Problem(shown, "skip_basis", "must be a list of basis names, e.g. "
-                                "[pre2018].", line_of(data, "skip_basis")))
-        return ()
-    return tuple(raw)
-
-
-def _parameters(data, info, shown, problems) -> list[FitParameter]:
-    raw = data.get("parameters")
-    if not isinstance(raw, dict) or not raw:
-        problems.append(Problem(shown, "parameters", "list at least one parameter to fit, "
-                                "each with bounds: [lower, upper].", line_of(data, "parameters")))
-        return []
+def _parameters(checked, data, info, shown, problems) -> list[FitParameter]:
     out = []
-    for spec, where, line, p in info.known_parameters(raw, shown, "parameters", problems):
-        real = p.name
-        spec = spec if isinstance(spec, dict) else {}
-        bounds = spec.get("bounds")
-        if not (isinstance(bounds, list) and len(bounds) == 2 and all(map(is_number, bounds))
-                and bounds[0] < bounds[1]):
-            problems.append(Problem(shown, where, "needs bounds: [lower, upper] with lower < "
-                                    "upper.", line))
+    raw = data.get("parameters")
+    for name, spec in checked.parameters.items():
+        key, line = f"parameters.{name}", line_of(raw, name)
+        p = modelcheck.parameter(info, name, shown, key, line, problems)
+        if p is None:
             continue
-        if p.outside(bounds[0], bounds[1]):
-            problems.append(Problem(shown, where, f"bounds [{bounds[0]:g}, {bounds[1]:g}] "
-                                    f"reach outside the model's range {p.range_text()}. "
-                                    "Narrow them.", line))
+        lower, upper = spec.bounds
+        if p.outside(lower, upper):
+            problems.append(Problem(shown, key, f"bounds [{lower:g}, {upper:g}] reach outside "
+                                    f"the model's range {p.range_text()}. Narrow them.", line))
             continue
-        unknown = set(spec) - {"bounds", "start", "prior", "historical"}
-        if unknown:
-            problems.append(Problem(shown, f"{where}.{sorted(unknown)[0]}", "unknown key. "
-                                    "Allowed: bounds, start, prior, historical.", line))
+        start = p.value if spec.start is None else spec.start
+        if not lower <= start <= upper:
+            problems.append(Problem(shown, f"{key}.start", f"the model's value {start:g} lies "
+                                    "outside the bounds; give start: within them.", line))
             continue
-        start = spec.get("start", p.value)
-        if not is_number(start) or not bounds[0] <= start <= bounds[1]:
-            problems.append(Problem(shown, f"{where}.start", "must be a number within the "
-                                    "bounds.", line))
-            continue
-        prior = None
-        if "prior" in spec:
-            prior = priors_mod.check(spec["prior"], where, line_of(spec, "prior") or line,
-                                     (float(bounds[0]), float(bounds[1])), shown, problems)
-            if prior is None:
-                continue
-        historical = spec.get("historical")
-        if historical is not None and not (isinstance(historical, list) and len(historical) == 2
-                                           and all(map(is_number, historical))
-                                           and historical[0] <= historical[1]):
-            problems.append(Problem(shown, f"{where}.historical", "must be [lowest, highest] "
-                                    "seen in the record.", line_of(spec, "historical") or line))
-            continue
-        out.append(FitParameter(real, float(bounds[0]), float(bounds[1]), float(start),
-                                prior[0] if prior else None, prior[1] if prior else "",
-                                tuple(map(float, historical)) if historical else None, line))
+        prior, source = priors_mod.from_schema(spec.prior) if spec.prior else (None, "")
+        out.append(FitParameter(p.name, lower, upper, start, prior, source,
+                                tuple(spec.historical) if spec.historical else None, line,
+                                given=name))
     return out
 
 
-def _checks(data, known, shown, problems) -> list[Check]:
+def _checks(checked, data, known, shown, problems) -> list[Check]:
+    """The checks whose indicator is a known series. Items are read again one by one from
+    the file (those with schema errors are already reported), so that each problem names the
+    item's own index and line."""
     out = []
-    for i, item in enumerate(data.get("checks") or []):
-        where = f"checks[{i}]"
-        if not isinstance(item, dict) or set(item) - set(CHECK_KEYS) or \
-                set(CHECK_KEYS) - set(item):
-            problems.append(Problem(shown, where, f"needs exactly {', '.join(CHECK_KEYS)}."))
+    raw = data.get("checks") if checked.checks is not None else None
+    for i, item in enumerate(raw or []):
+        try:
+            item = schema_cal.CheckItem.model_validate(item)
+        except ValidationError:
             continue
-        if item["indicator"] not in known or item["measure"] not in CHECK_MEASURES:
-            problems.append(Problem(shown, where, f"indicator must be a series name and "
-                                    f"measure one of {', '.join(CHECK_MEASURES)}."))
+        if item.indicator not in known:
+            problems.append(Problem(shown, f"checks[{i}].indicator", f"unknown series "
+                                    f"{item.indicator!r}.{suggest(item.indicator, known)} Use a "
+                                    "plan indicator id or a model variable name.",
+                                    raw.lc.item(i)[0] + 1))
             continue
-        out.append(Check(str(item["label"]), item["indicator"], item["measure"],
-                         int(item["from"]), int(item["to"]), float(item["plan"])))
+        out.append(Check(item.label, item.indicator, item.measure, item.from_, item.to,
+                         item.plan))
     return out

@@ -1,8 +1,9 @@
-"""Runners that turn a scenario into model results (a DataFrame of time by variable).
+"""Runners that turn a scenario into model results.
 
 Two engines give the same numbers: `pysd` runs the model through PySD; `batch` evaluates the
 same model, as PySD parses it, with numpy (and many members at once). `batch` is the default
-and hands any model it does not support to PySD, with a notice saying why.
+and hands any model it does not support to PySD, with a notice saying why. Every run goes
+through one path, sim/ensemble.py: a single run is an ensemble of one.
 """
 
 from __future__ import annotations
@@ -10,18 +11,16 @@ from __future__ import annotations
 from . import batch, pysd_engine
 
 ENGINES = ("batch", "pysd")
+__all__ = ["ENGINES", "batch", "pysd_engine", "run", "run_with"]
 
 
 def run_with(scenario, columns=None, engine: str = "batch"):
-    """(results, engine used, notice or None) for one scenario."""
-    if engine == "batch":
-        try:
-            return batch.run(scenario, columns), "batch", None
-        except batch.Unsupported as exc:
-            notice = (f"{scenario.model.name} uses {exc}, which the batch engine does not "
-                      "support; it ran with PySD.")
-            return pysd_engine.run(scenario, columns), "pysd", notice
-    return pysd_engine.run(scenario, columns), "pysd", None
+    """(results, engine used, notice or None) for one scenario: a `time` index and one
+    column per variable (those of `columns`, all by default)."""
+    from ..ensemble import run as run_members
+
+    ens = run_members(scenario, outputs=columns, engine=engine)
+    return ens.frame(0), ens.engine, ens.notice
 
 
 def run(scenario, columns=None, engine: str = "batch"):

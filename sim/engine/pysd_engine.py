@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import model as model_mod
 from ..scenario import Scenario
+from ..yearly import year_of_step
 
 
 def time_grid(time: dict) -> np.ndarray:
@@ -19,12 +20,9 @@ def time_grid(time: dict) -> np.ndarray:
 
 
 def step_series(grid: np.ndarray, by_year: dict[int, float], default: float) -> pd.Series:
-    """A rate that is `by_year[Y]` from Y-1 to Y and `default` in the other years.
-
-    The value at time t drives the flow from t to t+dt, which belongs to year floor(t)+1.
-    """
-    years = np.floor(grid + 1e-9).astype(int) + 1
-    values = [by_year.get(int(y), default) for y in years]
+    """A rate that is `by_year[Y]` from Y-1 to Y and `default` in the other years (the year
+    rule of sim/yearly.py)."""
+    values = [by_year.get(year_of_step(t), default) for t in grid]
     return pd.Series(values, index=grid)
 
 

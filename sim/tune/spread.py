@@ -69,10 +69,10 @@ def section_for(base: scen.Scenario, current: scen.Scenario, info) -> dict:
         if spec is not None:
             moved[name] = spec
     problems: list[Problem] = []
-    section = distributions.check({"parameters": moved}, request.WHERE, info, problems)
+    parameters = distributions.check_given(moved, request.WHERE, info, problems)
     if problems:
         raise InputError(problems)
-    return {**settings, "parameters": section["parameters"]}
+    return {**settings, "parameters": parameters}
 
 
 def run(base: scen.Scenario, current: scen.Scenario, info, catalogue, charts: list[dict],

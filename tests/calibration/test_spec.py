@@ -47,8 +47,8 @@ def test_parameters_need_bounds_inside_the_model_range(write_spec):
     path = write_spec(ROWS, {"hte formation rate": {"start": 0.2},
                              "hte exit rate": {"bounds": [-0.5, 0.5]}})
     assert problems(path) == [
-        "spec.yaml:5: parameters.hte formation rate | needs bounds: [lower, upper] with lower "
-        "< upper.",
+        "spec.yaml:5: parameters.hte formation rate.bounds | missing. Add it: [lower, upper], "
+        "two numbers.",
         "spec.yaml:7: parameters.hte exit rate | bounds [-0.5, 0.5] reach outside the model's "
         "range [0, 1]. Narrow them.",
     ]
@@ -60,18 +60,15 @@ def test_no_data_in_the_window(write_spec):
                               "Widen time: or add data."]
 
 
-def test_unknown_keys_and_method(write_spec):
+def test_unknown_keys_and_method_all_at_once(write_spec):
     path = write_spec(ROWS, GOOD, method={"name": "newton", "seed": 1.5}, wieghts={})
     assert problems(path) == [
+        "spec.yaml:10: method.name | must be one of mcmc, least_squares, differential_evolution; "
+        "got 'newton'.",
+        "spec.yaml:11: method.seed | must be a seed from 0 to 4,294,967,295; got 1.5.",
         "spec.yaml:12: wieghts | unknown key. Allowed: name, description, scenario, data, time, "
         "initial, parameters, weights, method, checks, noise, skip_basis, likelihood. Did "
         "you mean 'weights'?",
-    ]
-    path = write_spec(ROWS, GOOD, method={"name": "newton", "seed": 1.5})
-    assert problems(path) == [
-        "spec.yaml:10: method.name | must be one of mcmc, least_squares, "
-        "differential_evolution.",
-        "spec.yaml:11: method.seed | must be a whole number >= 0.",
     ]
 
 
@@ -126,4 +123,14 @@ def test_mcmc_needs_a_prior_for_every_parameter(write_spec):
         "{distribution: ..., source: ...}.",
         "spec.yaml:20: method.walkers | must be an even number >= 4.",
         "spec.yaml:22: method.burn | must be below steps (10). Lower burn or raise steps.",
+    ]
+
+
+def test_a_refused_prior_is_reported_once(write_spec):
+    path = write_spec(ROWS, {"hte formation rate": {"bounds": [0.0, 0.6], "prior": {
+        "distribution": "normal", "mean": 0.2, "sd": 0.05, "source": " "}}},
+                      method={"name": "mcmc"})
+    assert problems(path) == [
+        "spec.yaml:13: parameters.hte formation rate.prior.source | missing. Say where the "
+        "prior comes from (the plan, the 2016-2020 record, the literature).",
     ]

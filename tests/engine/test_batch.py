@@ -1,8 +1,6 @@
 """The batch engine agrees with PySD, on our model and on standard test models."""
 
-import shutil
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,10 +9,7 @@ import pytest
 from sim import engine, model, scenario
 from sim.engine import batch
 
-from ..conftest import MODEL, REPO, SCENARIOS
-
-SD_TESTS = REPO.parent / "shared" / "sd-test-models"
-
+from ..conftest import MODEL, SCENARIOS
 
 @pytest.mark.parametrize("name", ["baseline", "plan_path", "downside", "upside"])
 def test_every_shipped_scenario_matches_pysd(name):
@@ -56,74 +51,19 @@ def test_random_members_at_once_match_pysd_one_by_one():
 
 def test_unsupported_models_fall_back_to_pysd_with_a_notice(tmp_path):
     mdl = tmp_path / "pt.mdl"
-    mdl.write_text("{UTF-8}\nx = PULSE TRAIN(1, 1, 2, 5)\n\t~\t\n\t~\t\n\t|\n"
+    mdl.write_text("{UTF-8}\nx = SAMPLE IF TRUE(Time > 2, Time, 0)\n\t~\t\n\t~\t\n\t|\n"
                    "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 6\n\t~\t\n\t~\t\n\t|\n"
                    "TIME STEP = 1\n\t~\t\n\t~\t\n\t|\nSAVEPER = 1\n\t~\t\n\t~\t\n\t|\n",
                    encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
-    with pytest.raises(batch.Unsupported, match="PULSE_TRAIN"):
+    with pytest.raises(batch.Unsupported, match="SAMPLEIFTRUE"):
         batch.run(s)
     results, used, notice = engine.run_with(s)
     assert used == "pysd"
-    assert notice == ("pt.mdl uses the function PULSE_TRAIN, which the batch engine does not "
+    assert notice == ("pt.mdl uses SAMPLEIFTRUE, which the batch engine does not "
                       "support; it ran with PySD.")
-    assert list(results["x"])[:5] == [0.0, 1.0, 0.0, 1.0, 0.0]
-
-
-def _reference(folder: Path) -> pd.DataFrame:
-    for name, sep in (("output.csv", ","), ("output.tab", "\t")):
-        if (folder / name).is_file():
-            table = pd.read_csv(folder / name, sep=sep)
-            first = table.columns[0]
-            if str(first).strip().lower() != "time":  # transposed: one row per variable
-                table = table.set_index(first).T.reset_index().rename(columns={"index": "Time"})
-            table = table.rename(columns={table.columns[0]: "Time"})
-            return table.set_index("Time").apply(pd.to_numeric, errors="coerce")
-    raise FileNotFoundError(folder)
-
-
-def _sd_models():
-    if not SD_TESTS.is_dir():
-        return []
-    return sorted(p for p in SD_TESTS.glob("*/*/*.mdl") if p.name != "teacup_mdl.mdl")
-
-
-@pytest.mark.skipif(not SD_TESTS.is_dir(), reason="shared/sd-test-models is not beside this clone")
-@pytest.mark.parametrize("mdl", _sd_models(), ids=lambda p: p.parent.name)
-def test_standard_models_match_vensim_as_pysd_does(mdl, tmp_path):
-    folder = tmp_path / mdl.parent.name
-    shutil.copytree(mdl.parent, folder)
-    for f in folder.iterdir():
-        f.chmod(0o644)
-    (folder / "s.yaml").write_text(f"model: {mdl.name}\n", encoding="utf-8")
-    try:
-        s = scenario.load(folder / "s.yaml")
-    except scenario.InputError:
-        pytest.skip("PySD itself cannot translate this model")
-    try:
-        ours = batch.run(s)
-    except batch.Unsupported as exc:
-        pytest.skip(f"outside the batch engine's subset: {exc}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = engine.pysd_engine.run(s)
-    np.testing.assert_allclose(ours.to_numpy(float), theirs.to_numpy(float), rtol=1e-9)
-    reference = _reference(mdl.parent)
-    by_key = {batch.key(c): c for c in ours.columns}
-    compared = 0
-    for column in reference.columns:
-        name = by_key.get(batch.key(column))
-        if name is None:
-            continue
-        expected = reference[column].dropna()
-        times = [t for t in expected.index if np.isclose(ours.index, t).any()]
-        got = [ours[name].to_numpy(float)[np.isclose(ours.index, t)][0] for t in times]
-        scale = float(np.abs(expected).max()) or 1.0
-        np.testing.assert_allclose(got, expected.loc[times].to_numpy(float), rtol=1e-3,
-                                   atol=1e-5 * scale, err_msg=column)
-        compared += 1
-    assert compared > 0
+    assert list(results["x"]) == [0.0, 0.0, 0.0, 3.0, 4.0, 5.0, 6.0]
 
 
 def _equation(name, expr, units=""):
@@ -162,3 +102,91 @@ def test_delays_smooths_and_input_functions_match_pysd(tmp_path):
     np.testing.assert_allclose(ours.to_numpy(float), theirs.to_numpy(float), rtol=1e-9,
                                atol=1e-12)
     assert len(ours) == 49
+
+
+def test_series_with_a_value_per_member_match_pysd_member_by_member():
+    """A series may give each member its own value in some years (a shock drawn per
+    member): member m matches PySD run with member m's values."""
+    import math
+    from dataclasses import replace
+
+    base = scenario.load(SCENARIOS / "baseline.yaml")
+    shock = np.array([0.02, 0.05, 0.11])
+    growth = np.array([0.07, 0.08, 0.09])
+    c = batch.compiled(MODEL)
+
+    def sei(t):
+        year = int(math.floor(t + 1e-9)) + 1
+        return shock if year == 2022 else 0.08
+
+    out = batch.simulate(c, {"consumer_services_real_growth": growth}, base.time,
+                         {"sei_real_growth": sei}, ["sei_va_real", "gdp"])
+    assert out["sei_va_real"].shape == (len(out["time"]), 3)
+    for m in range(3):
+        member = replace(base, constants={**base.constants,
+                                          "consumer services real growth": growth[m]},
+                         series={"sei real growth": {2022: shock[m]}})
+        theirs = engine.pysd_engine.run(member)
+        for name, column in (("sei_va_real", "sei va real"), ("gdp", "gdp")):
+            np.testing.assert_allclose(out[name][:, m], theirs[column].to_numpy(float),
+                                       rtol=1e-12, err_msg=column)
+    assert out["sei_va_real"][-1, 0] < out["sei_va_real"][-1, 2]
+
+
+def test_outputs_keep_only_the_variables_asked_for_with_the_same_values():
+    base = scenario.load(SCENARIOS / "baseline.yaml")
+    c = batch.compiled(MODEL)
+    params = {"sei_real_growth": np.array([0.05, 0.08]), "finance_real_growth": 0.07}
+    every = batch.simulate(c, params, base.time)
+    some = batch.simulate(c, params, base.time, outputs=["gdp", "sei_va_real"])
+    assert sorted(some) == ["gdp", "sei_va_real", "time"]
+    for name in ("gdp", "sei_va_real"):
+        np.testing.assert_array_equal(some[name], every[name])
+    with pytest.raises(KeyError, match="not variables of the model: no_such_thing"):
+        batch.simulate(c, params, base.time, outputs=["no_such_thing"])
+
+
+def test_ensemble_outputs_match_a_full_run():
+    from sim import ensemble
+
+    base = scenario.load(SCENARIOS / "baseline.yaml")
+    draws = pd.DataFrame({"sei real growth": [0.05, 0.08, 0.1],
+                          "finance real growth": [0.06, 0.07, 0.08]})
+    full = ensemble.run(base, draws)
+    some = ensemble.run(base, draws, outputs=["gdp"])
+    assert list(some.values) == ["gdp"]
+    np.testing.assert_array_equal(some.values["gdp"], full.values["gdp"])
+    np.testing.assert_array_equal(some.times, full.times)
+    assert full.values["gdp"].shape == (len(full.times), 3)
+
+
+def test_a_run_the_batch_engine_declines_falls_back_to_pysd(tmp_path):
+    """A DELAY3 of 1 with a TIME STEP of 0.5: PySD lowers the order to 2, the batch engine
+    declines the run, and both the single run and the ensemble use PySD."""
+    from sim import ensemble
+
+    mdl = tmp_path / "d.mdl"
+    mdl.write_text("{UTF-8}\nx = DELAY3(height, 1)\n\t~\t\n\t~\t\n\t|\n"
+                   "height = base + Time\n\t~\t\n\t~\t\n\t|\n"
+                   "base = 1\n\t~\t\n\t~\t\n\t|\n"
+                   "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 2\n\t~\t\n\t~\t\n\t|\n"
+                   "TIME STEP = 0.5\n\t~\t\n\t~\t\n\t|\nSAVEPER = 0.5\n\t~\t\n\t~\t\n\t|\n",
+                   encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("model: d.mdl\n", encoding="utf-8")
+    s = scenario.load(tmp_path / "s.yaml")
+    results, used, notice = engine.run_with(s)
+    assert used == "pysd"
+    assert notice == ("d.mdl uses a delay shorter than its order times TIME STEP, which the "
+                      "batch engine does not support; it ran with PySD.")
+    # PySD's two stages, each holding input x delay time (1 at the start), flowing out at
+    # stage / delay time, with Euler steps worked out by hand: 1, 1, 1, 1.5, 2
+    stages, expected = np.array([1.0, 1.0]), []
+    for k in range(5):
+        expected.append(stages[-1] / 1)
+        inflow = np.array([1 + 0.5 * k, stages[0] / 1])
+        stages = stages + (inflow - stages / 1) * 2 * 0.5
+    assert expected == [1.0, 1.0, 1.0, 1.5, 2.0]
+    np.testing.assert_allclose(results["x"].to_numpy(float), expected, rtol=1e-12)
+    ens = ensemble.run(s, pd.DataFrame({"base": [1.0, 2.0]}))
+    assert ens.engine == "pysd"
+    np.testing.assert_allclose(ens.values["x"][0], [1.0, 2.0])

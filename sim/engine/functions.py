@@ -1,0 +1,146 @@
+"""Vensim's built-in functions over numpy arrays (one value per member), each giving the value
+PySD's scalar version gives, so that the batch engine and PySD agree to rounding."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+SMALL_VENSIM = 1e-6  # PySD's threshold in XIDZ, ZIDZ, QUANTUM and PULSE
+
+
+def _plain(out):
+    return out if np.ndim(out) else out[()]
+
+
+def number(x):
+    """A comparison's truth value as a number: numpy adds booleans as logical OR, Python as
+    integers (True + True is 2), and PySD follows Python."""
+    return np.multiply(x, 1.0) if isinstance(x, np.ndarray) else float(x)
+
+
+def where(condition, yes, no):
+    """IF THEN ELSE: PySD evaluates only the branch it takes; both give the same value."""
+    if isinstance(condition, np.ndarray) and condition.ndim:
+        return np.where(condition, yes, no)
+    return yes if condition else no
+
+
+def xidz(a, b, x):
+    if isinstance(b, np.ndarray) and b.ndim:
+        return np.where(np.abs(b) < SMALL_VENSIM, x, a / np.where(b == 0, 1, b))
+    return x if abs(b) < SMALL_VENSIM else a / b
+
+
+def zidz(a, b):
+    return xidz(a, b, 0)
+
+
+def integer(x):
+    """INTEGER truncates towards zero (Python's int())."""
+    return np.trunc(x)
+
+
+def quantum(a, b):
+    """b times the integer part of a / b, or a itself when b is below SMALL_VENSIM."""
+    small = b < SMALL_VENSIM
+    return _plain(np.where(small, a, b * np.trunc(a / np.where(small, 1, b))))
+
+
+def modulo(x, m):
+    """MODULO as PySD (and Vensim) define it: x - QUANTUM(x, m), negative for negative x."""
+    return x - quantum(x, m)
+
+
+def step(t, dt, value, tstep):
+    return value * (t + dt / 2 > tstep)
+
+
+def ramp(t, slope, start, finish=None):
+    final = t if finish is None else np.minimum(finish, t)
+    return (t + SMALL_VENSIM > start) * slope * (final - start)
+
+
+def pulse(t, start, width):
+    return _plain(np.where((start - SMALL_VENSIM <= t) & (t < start + width), 1.0, 0.0))
+
+
+def pulse_train(t, start, repeat, width, end):
+    """PULSE TRAIN: 1 for `width` at start, start + repeat, ... until `end`."""
+    if np.ndim(repeat) == 0 and repeat == 0:
+        return pulse(t, start, width)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        on = (t - start + SMALL_VENSIM) % np.where(repeat == 0, 1, repeat) < width
+    on = np.where(repeat == 0, (start - SMALL_VENSIM <= t) & (t < start + width),
+                  (start <= t) & (t < end) & on)
+    return _plain(np.where(on, 1.0, 0.0))
+
+
+def lookup(x, xs, ys):
+    """A lookup table: linear between points, the end values outside them, and (as PySD's
+    xarray interpolation gives) the first value at NaN. PySD's inline lookups (WITH LOOKUP)
+    use np.interp itself, which gives NaN there."""
+    out = np.interp(x, xs, ys)
+    if np.ndim(out):
+        nan = np.isnan(x)
+        if nan.any():
+            out[nan] = ys[0]
+        return out
+    return ys[0] if math.isnan(x) else out
+
+
+def check_order(n, dt, delay_time):
+    """PySD lowers a delay's order when n * TIME STEP exceeds the delay time; the batch
+    engine keeps a fixed number of stages, so it declines such a run."""
+    if n * dt > np.min(delay_time):
+        from .translate import Unsupported
+
+        raise Unsupported("a delay shorter than its order times TIME STEP")
+
+
+def check_stages(n, order):
+    """A SMOOTH N's or DELAY N's order at the start of this run is the n its stages were
+    built for (PySD reads it once and casts it to an integer)."""
+    if np.ndim(order) or int(order) != n:
+        from .translate import Unsupported
+
+        raise Unsupported("a SMOOTH N or DELAY N whose order differs from the model's")
+    return 0.0
+
+
+def pipe_length(delay_time, dt):
+    """Steps in DELAY FIXED's pipeline, as PySD rounds them (one length for all members)."""
+    if np.ndim(delay_time):
+        from .translate import Unsupported
+
+        raise Unsupported("a DELAY FIXED whose delay time differs between members")
+    return round(max(delay_time / dt, 1) + SMALL_VENSIM)
+
+
+def _reduce(ufunc, xs):
+    return _plain(ufunc.reduce(np.array(np.broadcast_arrays(*xs), dtype=float), axis=0))
+
+
+def vsum(*xs):
+    """SUM over a subscript range, each argument one element."""
+    return _reduce(np.add, xs)
+
+
+def vprod(*xs):
+    return _reduce(np.multiply, xs)
+
+
+def vmin(*xs):
+    return _reduce(np.minimum, xs)
+
+
+def vmax(*xs):
+    return _reduce(np.maximum, xs)
+
+
+ENV = {"np": np, "_number": number, "_where": where, "_xidz": xidz, "_zidz": zidz,
+       "_integer": integer, "_quantum": quantum, "_modulo": modulo, "_step": step,
+       "_ramp": ramp, "_pulse": pulse, "_pulse_train": pulse_train, "_lookup": lookup,
+       "_check_order": check_order, "_check_stages": check_stages, "_sum": vsum, "_prod": vprod, "_vmin": vmin,
+       "_vmax": vmax, "_pipe_length": pipe_length}
