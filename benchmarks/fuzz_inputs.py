@@ -3,7 +3,7 @@
     SIM_CACHE_DIR=/tmp/simcache python3 benchmarks/fuzz_inputs.py [--cases 10000] [--kind K]
 
 For each kind (scenarios, uncertainty sections, --set options, calibration specs, models
-through model:) prints the cases tried, the failures (a zero exit code, a traceback, a
+through model:, actuals files) prints the cases tried, the failures (a zero exit code, a traceback, a
 malformed message or an output folder) and the first failing inputs. The goal is none.
 """
 
@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from tests import mutations as m  # noqa: E402
+from tests import test_actuals_properties as actuals_props  # noqa: E402
 from tests import test_input_properties as props  # noqa: E402
 
 
@@ -59,6 +60,8 @@ def kinds():
                                 m.semantic(props.SPECS[n], "calibration").map(lambda d: (d, []))
                                 )), spec),
         "model": (st.data(), model),
+        "actuals": (actuals_props.damaged(),
+                    actuals_props.test_no_damaged_actuals_file_passes.hypothesis.inner_test),
     }
 
 

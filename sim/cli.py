@@ -179,15 +179,21 @@ def main(ctx, debug):
     ctx.obj = {"debug": debug}
 
 
+def _run_options(default_out: str):
+    """The options of the commands that run and write scenarios: --out, the actuals, --set,
+    the language and the engine."""
+    def apply(command):
+        for option in (ENGINE, LANG, SET, AS_OF, ACTUALS,
+                       click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                                    help=f"Output folder [default: {default_out}].")):
+            command = option(command)
+        return command
+    return apply
+
+
 @main.command()
 @click.argument("scenario_file", metavar="SCENARIO")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder [default: outputs/<scenario name>].")
-@ACTUALS
-@AS_OF
-@SET
-@LANG
-@ENGINE
+@_run_options("outputs/<scenario name>")
 def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
     api = library("runner")
@@ -207,13 +213,7 @@ def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
 
 @main.command()
 @click.argument("scenario_files", nargs=-1, required=True, metavar="SCENARIO...")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder [default: outputs/compare].")
-@ACTUALS
-@AS_OF
-@SET
-@LANG
-@ENGINE
+@_run_options("outputs/compare")
 def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
     api = library("runner")

@@ -64,30 +64,36 @@ def check_given(parameters: dict, file: str, info, problems: list[Problem]) -> d
     return {} if section is None else check(section, {}, file, info, problems)
 
 
-def ppf(spec: dict, u: np.ndarray) -> np.ndarray:
-    """Values at quantiles `u` in (0, 1) of one distribution."""
+def _continuous(spec: dict):
+    """(the law as a frozen scipy distribution, lower, upper): truncation to [lower, upper]
+    is left to the caller; a normal comes truncated already, as scipy's truncnorm."""
     from scipy import stats  # imported here: scipy.stats is slow to import, runs need it not
 
     kind = spec["distribution"]
+    lo, hi = spec.get("lower", -np.inf), spec.get("upper", np.inf)
     if kind == "uniform":
-        return spec["lower"] + u * (spec["upper"] - spec["lower"])
+        return stats.uniform(loc=lo, scale=hi - lo), lo, hi
     if kind == "triangular":
-        lo, hi = spec["lower"], spec["upper"]
-        return stats.triang.ppf(u, (spec["mode"] - lo) / (hi - lo), loc=lo, scale=hi - lo)
+        return stats.triang((spec["mode"] - lo) / (hi - lo), loc=lo, scale=hi - lo), lo, hi
     if kind == "normal":
         mean, sd = spec["mean"], spec["sd"]
-        a = (spec.get("lower", -np.inf) - mean) / sd
-        b = (spec.get("upper", np.inf) - mean) / sd
-        return stats.truncnorm.ppf(u, a, b, loc=mean, scale=sd)
+        return stats.truncnorm((lo - mean) / sd, (hi - mean) / sd, loc=mean, scale=sd), \
+            -np.inf, np.inf
     if kind == "lognormal":
-        dist = stats.lognorm(spec["sigma"], scale=spec["median"])
-        lo = dist.cdf(spec.get("lower", 0.0))
-        hi = dist.cdf(spec.get("upper", np.inf))
-        return dist.ppf(lo + u * (hi - lo))
-    values = np.array(spec["values"])
-    weights = np.array(spec.get("weights", [1.0] * len(values)))
-    edges = np.cumsum(weights) / weights.sum()
-    return values[np.minimum(np.searchsorted(edges, u, side="right"), len(values) - 1)]
+        return stats.lognorm(spec["sigma"], scale=spec["median"]), spec.get("lower", 0.0), hi
+    raise ValueError(f"no density for a {kind} distribution")
+
+
+def ppf(spec: dict, u: np.ndarray) -> np.ndarray:
+    """Values at quantiles `u` in (0, 1) of one distribution."""
+    if spec["distribution"] == "choice":
+        values = np.array(spec["values"])
+        weights = np.array(spec.get("weights", [1.0] * len(values)))
+        edges = np.cumsum(weights) / weights.sum()
+        return values[np.minimum(np.searchsorted(edges, u, side="right"), len(values) - 1)]
+    dist, lo, hi = _continuous(spec)
+    below, above = dist.cdf(lo), dist.cdf(hi)
+    return dist.ppf(below + u * (above - below))
 
 
 def sample(parameters: dict, n: int, sampling: str, seed: int) -> pd.DataFrame:
@@ -107,26 +113,10 @@ def sample(parameters: dict, n: int, sampling: str, seed: int) -> pd.DataFrame:
 def logpdf(spec: dict, x: np.ndarray) -> np.ndarray:
     """Log density of one continuous distribution at `x` (-inf outside its support), with
     the same truncation as `ppf`."""
-    from scipy import stats
-
     x = np.asarray(x, dtype=float)
-    kind = spec["distribution"]
-    if kind == "uniform":
-        lo, hi = spec["lower"], spec["upper"]
-        return np.where((x >= lo) & (x <= hi), -math.log(hi - lo), -np.inf)
-    if kind == "triangular":
-        lo, hi = spec["lower"], spec["upper"]
-        return stats.triang.logpdf(x, (spec["mode"] - lo) / (hi - lo), loc=lo, scale=hi - lo)
-    if kind == "normal":
-        mean, sd = spec["mean"], spec["sd"]
-        a = (spec.get("lower", -np.inf) - mean) / sd
-        b = (spec.get("upper", np.inf) - mean) / sd
-        return stats.truncnorm.logpdf(x, a, b, loc=mean, scale=sd)
-    if kind == "lognormal":
-        dist = stats.lognorm(spec["sigma"], scale=spec["median"])
-        lo, hi = spec.get("lower", 0.0), spec.get("upper", np.inf)
-        mass = dist.cdf(hi) - dist.cdf(lo)
-        inside = (x >= lo) & (x <= hi)
-        return np.where(inside, dist.logpdf(np.where(inside, x, spec["median"]))
-                        - math.log(mass), -np.inf)
-    raise ValueError(f"no density for a {kind} distribution")
+    dist, lo, hi = _continuous(spec)
+    inside = (x >= lo) & (x <= hi)
+    mass = dist.cdf(hi) - dist.cdf(lo)
+    with np.errstate(divide="ignore"):
+        return np.where(inside, dist.logpdf(np.where(inside, x, dist.median())) - math.log(mass),
+                        -np.inf)

@@ -11,7 +11,7 @@ import pytest
 from sim import anchoring, ensemble, runner
 from sim import scenario as scen
 
-from .conftest import LOOPS_OFF, MODEL
+from .conftest import LOOPS_OFF
 
 HEADER = "year,indicator,value,unit,grade,basis,source\n"
 ROWS = {

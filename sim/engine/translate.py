@@ -277,15 +277,18 @@ class _Translator:
         if isinstance(node, ae.DelayNStructure) and not _constant(time_, self.constants):
             return self.delay_n(n, inp, time_, init, names)
         outflows = [("op", ("/",), (("ref", s), time_)) for s in names]
-        inflows = [inp] + outflows[:-1]
+        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, n)
+        out = self.hidden("delay_out")
+        self.aux[out] = outflows[-1]
+        return ("ref", out)
+
+    def _stages(self, names, inflows, outflows, init, time_, n) -> None:
+        """The n stocks of a DELAY3 / DELAY N chain, each starting at init x delay time."""
         for name, inflow, outflow in zip(names, inflows, outflows, strict=True):
             self.states.append(State(
                 name, ("op", ("*",), (init, time_)),
                 ("op", ("*",), (("op", ("-",), (inflow, outflow)), ("num", n))),
                 length=("order", n, time_)))
-        out = self.hidden("delay_out")
-        self.aux[out] = outflows[-1]
-        return ("ref", out)
 
     def delay_n(self, n, inp, time_, init, names) -> tuple:
         """PySD's DelayN with a changing delay time: stage i flows out over the delay time
@@ -296,12 +299,7 @@ class _Translator:
             self.states.append(State(tau, time_, new, kind="set"))
         outflows = [("op", ("/",), (("ref", s), d)) for s, d in zip(names, shifted,
                                                                      strict=True)]
-        inflows = [inp] + outflows[:-1]
-        for name, inflow, outflow in zip(names, inflows, outflows, strict=True):
-            self.states.append(State(
-                name, ("op", ("*",), (init, time_)),
-                ("op", ("*",), (("op", ("-",), (inflow, outflow)), ("num", n))),
-                length=("order", n, time_)))
+        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, n)
         out = self.hidden("delay_out")
         self.aux[out] = ("op", ("/",), (("ref", names[-1]), ("ref", taus[0])))
         return ("ref", out)

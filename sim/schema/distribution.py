@@ -19,6 +19,14 @@ def _fail(message: str):
     raise PydanticCustomError("rule", message)
 
 
+def _interval(lower: float, upper: float) -> None:
+    """A drawable interval: lower below upper, and a finite width."""
+    if not lower < upper:
+        _fail("lower must be below upper.")
+    if not math.isfinite(upper - lower):
+        _fail("lower and upper are too far apart to draw from. Narrow them.")
+
+
 class Uniform(Strict):
     distribution: Literal["uniform"]
     lower: Number
@@ -26,10 +34,7 @@ class Uniform(Strict):
 
     @model_validator(mode="after")
     def _order(self):
-        if not self.lower < self.upper:
-            _fail("lower must be below upper.")
-        if not math.isfinite(self.upper - self.lower):
-            _fail("lower and upper are too far apart to draw from. Narrow them.")
+        _interval(self.lower, self.upper)
         return self
 
 
@@ -41,30 +46,37 @@ class Triangular(Strict):
 
     @model_validator(mode="after")
     def _order(self):
-        if not self.lower < self.upper:
-            _fail("lower must be below upper.")
+        _interval(self.lower, self.upper)
         if not self.lower <= self.mode <= self.upper:
             _fail("mode must lie between lower and upper.")
-        if not math.isfinite(self.upper - self.lower):
-            _fail("lower and upper are too far apart to draw from. Narrow them.")
         if (self.upper - self.lower) <= SPREAD * max(abs(self.lower), abs(self.upper)):
             _fail("lower and upper are too close to draw from. Widen them, or set a constant.")
         return self
 
 
-class Normal(Strict):
-    distribution: Literal["normal"]
-    mean: Number
-    sd: Positive
+class _Truncated(Strict):
+    """A law with optional truncation bounds."""
+
     lower: Number = None  # type: ignore[assignment]
     upper: Number = None  # type: ignore[assignment]
 
-    @model_validator(mode="after")
-    def _order(self):
-        lo = -math.inf if self.lower is None else self.lower
+    def _span(self, floor: float) -> tuple[float, float]:
+        """(lower, upper) with their defaults, refused unless lower < upper."""
+        lo = floor if self.lower is None else self.lower
         hi = math.inf if self.upper is None else self.upper
         if not lo < hi:
             _fail("lower must be below upper.")
+        return lo, hi
+
+
+class Normal(_Truncated):
+    distribution: Literal["normal"]
+    mean: Number
+    sd: Positive
+
+    @model_validator(mode="after")
+    def _order(self):
+        lo, hi = self._span(-math.inf)
         if self.sd <= SPREAD * max(abs(self.mean), abs(lo) if self.lower is not None else 0,
                                    abs(hi) if self.upper is not None else 0, 1e-300):
             _fail("sd is too small to draw from. Widen it, or set a constant.")
@@ -77,19 +89,14 @@ class Normal(Strict):
         return self
 
 
-class Lognormal(Strict):
+class Lognormal(_Truncated):
     distribution: Literal["lognormal"]
     median: Positive
     sigma: Positive
-    lower: Number = None  # type: ignore[assignment]
-    upper: Number = None  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _order(self):
-        lo = 0.0 if self.lower is None else self.lower
-        hi = math.inf if self.upper is None else self.upper
-        if not lo < hi:
-            _fail("lower must be below upper.")
+        lo, hi = self._span(0.0)
         if hi <= 0:
             _fail("upper must be positive: a lognormal draws positive values.")
         if self.sigma < SPREAD or self.sigma > 10:
