@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
+from . import measures  # noqa: E402
 from .charts.font import FONT_PATH  # noqa: E402
 from .charts.labels import PALETTE, WORDS, indicator_name as _name  # noqa: E402
 from .charts.labels import is_nan as _nan, target_text  # noqa: E402
@@ -44,15 +45,15 @@ def draw_target(ax, target, paths: dict[str, pd.Series], lang: str, unit_label: 
         ax.plot(required.index, required.values, ls="--", color="#57606a", lw=1.2,
                 label=words["required"])
         if target.comparator == "approx" and not _nan(target.tolerance):
-            base = required.index[0]
-            span = required.index - base
-            lo = required.iloc[0] * (1 + (target.target - target.tolerance) / 100) ** span
-            hi = required.iloc[0] * (1 + (target.target + target.tolerance) / 100) ** span
-            ax.fill_between(required.index, lo, hi, color="#57606a", alpha=0.12, lw=0)
+            years, lo, hi = measures.band_paths(
+                target.measure, target.target, target.comparator, target.tolerance,
+                int(required.index[0]), float(required.iloc[0]), int(target.year))
+            ax.fill_between(years, lo, hi, color="#57606a", alpha=0.12, lw=0)
     else:
         if target.comparator == "approx" and not _nan(target.tolerance):
-            ax.errorbar([target.year], [target.target], yerr=[[target.tolerance],
-                        [target.tolerance]], fmt="D", color="#57606a", capsize=4, ms=5,
+            lo, hi = measures.bounds(target.target, target.comparator, target.tolerance)
+            ax.errorbar([target.year], [target.target], yerr=[[target.target - lo],
+                        [hi - target.target]], fmt="D", color="#57606a", capsize=4, ms=5,
                         label=words["target"])
         else:
             ax.plot([target.year], [target.target], marker="*" if target.comparator ==
@@ -176,8 +177,10 @@ def review_figure(data: dict, lang: str, words: dict):
     fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.13)
     band = data["band"]
     if band is not None:
-        ax.fill_between(band.index, band["p5"], band["p95"], color=PALETTE[0], alpha=0.15,
-                        lw=0, label=words["band"])
+        label = f"{words['band']} · {list(data['paths'])[data['band_at']]}"
+        ax.fill_between(band.index, band["p5"], band["p95"],
+                        color=PALETTE[data["band_at"] % len(PALETTE)], alpha=0.15, lw=0,
+                        label=label)
     for i, (label, series) in enumerate(data["paths"].items()):
         ax.plot(series.index, series.values, color=PALETTE[i % len(PALETTE)], lw=1.6,
                 label=label)
@@ -188,11 +191,10 @@ def review_figure(data: dict, lang: str, words: dict):
     if len(actual):
         ax.plot(actual.index, actual.values, ls="none", marker="o", ms=6, color="#24292f",
                 label=words["actual"], zorder=5)
-    level = data["required"].iloc[-1] if data["required"] is not None else (
-        target.target if target.measure == "level" else None)
-    if level is not None:
-        ax.plot([target.year], [level], marker="*", ms=11, ls="none", color="#57606a",
-                label=words["target"], zorder=6)
+    if data["marker"] is not None:
+        ax.plot([target.year], [data["marker"]], marker="*", ms=11, ls="none",
+                color="#57606a", label=words["target"], zorder=6)
+    ax.set_ylabel(data["unit"], fontsize=8)
     years = sorted({int(x) for s in data["paths"].values() for x in s.index} |
                    {int(x) for x in actual.index})
     ax.set_xticks(years)
