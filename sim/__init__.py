@@ -174,15 +174,18 @@ def backtest(spec: PathLike | Spec, hold_out_from: int,
 
 def midterm_review(actuals: PathLike, scenarios: Iterable[PathLike | Scenario], *,
                    uncertainty: PathLike | None = None,
-                   constants: Mapping[str, float] | None = None) -> Review:
-    """The mid-term review: each target's baseline, latest actual, growth still required,
-    status and every scenario's projection (`.summary`). `uncertainty` is a folder written
-    by an uncertainty analysis, for bands on the charts."""
+                   constants: Mapping[str, float] | None = None,
+                   as_of: int | None = None) -> Review:
+    """The plan's review with the actuals up to `as_of` (default: the latest year with
+    data): each target's baseline, latest actual, growth still required, status and every
+    scenario's projection, anchored on the actuals (`.summary`, `.headline`); from the
+    target year on, the final evaluation. `uncertainty` is a folder written by an
+    uncertainty analysis of one of the scenarios, for its band on the charts."""
     from . import review
 
     given = [s if not constants and isinstance(s, (str, Path)) else _scenario(s, constants)
              for s in scenarios]
-    return review.build(Path(actuals), given, _path(uncertainty))
+    return review.build(Path(actuals), given, _path(uncertainty), as_of=as_of)
 
 
 def parameters(model: PathLike | None = None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ published. Every bad row is reported with its line and a fix; nothing is partly 
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from . import indicators as ind
 from . import model as model_mod
 from . import targets as tgt
 from .errors import InputError, Problem
+from .inputfile import CSV_LIMIT, Unreadable, read_text
 from .yamlfile import display_path, suggest
 
 REQUIRED = ("year", "indicator", "value", "unit", "source")
@@ -27,7 +29,6 @@ OPTIONAL = ("grade", "basis")
 COLUMNS = ["year", "indicator", "value", "unit", "grade", "basis", "source", "line"]
 GRADES = ("A", "B", "C", "D")
 BASES = ("census2018", "census2023", "pre2018", "preliminary")
-MAX_BYTES = 8 * 1024 * 1024
 YEARS_BEFORE_START = 30  # history before the model's start that a file may carry
 # plausible ranges by unit, for indicators whose catalogue gives none
 UNIT_RANGES = {"%": (0.0, 100.0), "%/year": (-50.0, 100.0)}
@@ -59,18 +60,21 @@ def known_series(model_path: Path) -> dict[str, Series]:
 
 
 def _read_rows(path: Path, shown: str) -> tuple[list[str], list[dict]]:
-    if not path.is_file():
-        what = "not found" if not path.exists() else "not a regular file"
-        raise InputError([Problem(shown, "", f"actuals file {what}. Give the path of a CSV "
-                                             "file.")])
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError([Problem(shown, "", f"file larger than {MAX_BYTES // 2**20} MiB. "
-                                             "Give an actuals CSV file.")])
+    """The header and rows of an actuals file, read as any input file is (sim.inputfile)."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            return list(reader.fieldnames or []), list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        text = read_text(path, CSV_LIMIT, encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(shown, "", "actuals file not found. Give the path of a CSV "
+                                             "file.")]) from None
+    except Unreadable as exc:
+        raise InputError([Problem(shown, "", str(exc))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(shown, "", f"cannot read the file ({exc}). Save it as "
+                                             "UTF-8 CSV.")]) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        return list(reader.fieldnames or []), list(reader)
+    except csv.Error as exc:
         raise InputError([Problem(shown, "", f"cannot read the file ({exc}). Save it as "
                                              "UTF-8 CSV.")]) from None
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import indicators as ind
+from . import measures
 from . import model as model_mod
 from .engine import batch
 from .errors import InputError, Problem, SimError
@@ -202,7 +203,7 @@ class _Model:
         variable, measure, scale = self.rows[indicator]
         series = out[batch.key(variable)]
         if measure == "yoy":
-            return (series[index] / series[index - 1] - 1) * scale
+            return measures.yoy(series[index - 1:index + 1])[0] / 100 * scale
         return series[index] * scale
 
 
@@ -314,7 +315,8 @@ def _provenance(results: pd.DataFrame, solution: Solution, actuals, rows, as_of)
             continue
         series = yearly[variable].astype(float)
         if measure == "yoy":
-            series = series / series.shift(1) - 1
+            series = pd.Series(np.r_[np.nan, measures.yoy(series.to_numpy()) / 100],
+                               index=series.index)
         series = series * scale
         column = {}
         for year in yearly.index:

@@ -152,7 +152,8 @@ def format_targets(targets, lang: str) -> str:
         if t.status == "tracked":
             continue
         name = getattr(t, f"indicator_{lang}")
-        unit = t.unit.replace("100 million yuan", messages.text("unit_100m_yuan", lang))
+        unit = t.unit_zh if lang == "zh" else \
+            t.unit.replace("100 million yuan", messages.text("unit_100m_yuan", lang))
         if t.measure != "level":
             unit = messages.text("unit_pct_a_year", lang)
         cmp_ = {"approx": "≈", "at_least": "≥", "reach": "≥"}[t.comparator]
@@ -204,7 +205,7 @@ def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
     if sim.targets is not None:
         click.echo(format_targets(sim.targets, lang))
         modelled = sim.targets[~sim.targets["status"].isin(["tracked", "outside run"])]
-        met = int((modelled["status"] == "met").sum())
+        met = int(modelled["status"].isin(("met", "exceeded")).sum())  # 超额 counts
         click.echo("\n" + messages.text("targets_met", lang, met=met, n=len(modelled)))
     dest = sim.write(out or Path("outputs") / sim.scenario.name, lang)
     click.echo(messages.text("written_to", lang, path=dest))
@@ -308,23 +309,35 @@ def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, const
 @click.option("--actuals", type=click.Path(path_type=Path), required=True,
               help="Actual values in long form (year,indicator,value,unit,source).")
 @click.option("--uncertainty", "uncertainty_dir", type=click.Path(path_type=Path),
-              help="A folder written by 'sim uncertainty', for bands on the charts.")
+              help="A folder written by 'sim uncertainty' on one of the scenarios, for its "
+                   "band on the charts.")
+@click.option("--as-of", "as_of", type=int, default=None,
+              help="Review with the data up to this year [default: the latest year with "
+                   "data]; the target year gives the final evaluation.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder [default: outputs/review].")
 @SET
 @LANG
-def review(scenario_files, actuals, uncertainty_dir, out, constants, lang):
-    """The mid-term review: actuals, projections and targets in one HTML report."""
-    api = library("review", "report_html")
-    from .report_html import review_status
+def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang):
+    """The plan's review (mid-term or final): actuals, projections and targets."""
+    api = library("review", "review_tables")
     from .review import STATUS
+    from .review_tables import headline_cells
 
     _check_out(out, actuals, *scenario_files)
     result = api.midterm_review(actuals, scenario_files, uncertainty=uncertainty_dir,
-                                constants=constants)
+                                constants=constants, as_of=as_of)
     dest = api.write(result, out or Path("outputs") / "review", lang)
+    head, rows, _ = headline_cells(result, lang)
+    keep = [0, 2, 5, len(head) - 1]  # indicator, latest actual, required growth, status
+    table = [[row[i] for i in keep] for row in [head] + rows]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(keep))]
+    lines = ["  ".join(_pad(c, w, False) for c, w in zip(r, widths)).rstrip() for r in table]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    click.echo("\n".join(lines))
     counts = result.summary["status"].value_counts()
-    click.echo(", ".join(f"{review_status(k, lang)}: {counts.get(k, 0)}" for k in STATUS))
+    click.echo(", ".join(f"{STATUS[k][0 if lang == 'zh' else 1]}: {counts[k]}"
+                         for k in STATUS if k in counts))
     click.echo(messages.text("report_at", lang, path=dest / "index.html"))
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import measures
+
 CATALOGUE_NAME = "indicators.csv"
 
 
@@ -42,7 +44,8 @@ def compute(results: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
             continue
         series = yearly[row.variable].astype(float)
         if row.measure == "yoy":
-            series = series / series.shift(1) - 1
+            growth = measures.yoy(series.to_numpy()) / 100.0
+            series = pd.Series(np.concatenate([[np.nan], growth]), index=series.index)
         columns[row.id] = series * row.scale
     table = pd.DataFrame(columns, index=yearly.index)
     table.index.name = "year"

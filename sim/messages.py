@@ -27,6 +27,7 @@ MESSAGES: dict[str, dict[str, str] | str] = {
     "unit_100m_yuan": {"zh": "亿元", "en": "100m yuan"},
     "unit_pct_a_year": {"zh": "%/年", "en": "%/year"},
     "status_met": {"zh": "达标", "en": "met"},
+    "status_exceeded": {"zh": "超额", "en": "exceeded"},
     "status_below": {"zh": "低于目标", "en": "below"},
     "status_above": {"zh": "高于区间", "en": "above"},
     "status_tracked": {"zh": "跟踪指标，未建模", "en": "tracked"},

@@ -154,11 +154,26 @@ def sheet_names(names_: list[str]) -> list[str]:
     return out
 
 
-def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per table, every text cell as text, the same bytes for the same tables."""
+def write_xlsx(tables: dict[str, pd.DataFrame], path: Path, index: bool = True,
+               number_format=None) -> None:
+    """One sheet per table, every text cell as text, the same bytes for the same tables.
+    `number_format(column, value)`, if given, names the Excel format of each number cell
+    from the table's own value (an int stays distinct from a whole float)."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for sheet, table in zip(sheet_names(list(tables)), tables.values()):
-            safe_table(table).to_excel(writer, sheet_name=sheet)
+            safe_table(table).to_excel(writer, sheet_name=sheet, index=index)
+            if number_format is None:
+                continue
+            for column, cells in zip(table.columns, writer.sheets[sheet].iter_cols(
+                    min_col=1 + (table.index.nlevels if index else 0), min_row=2)):
+                for cell, value in zip(cells, table[column], strict=False):
+                    if isinstance(value, (int, float)) and not isinstance(value, bool):
+                        cell.number_format = number_format(column, value) or "General"
+    fix_office_times(path)
+
+
+def fix_office_times(path: Path) -> None:
+    """An Office file (xlsx, docx) dated $SOURCE_DATE_EPOCH, else 1980-01-01, throughout."""
     _fix_zip_times(path, source_date() or ZIP_EPOCH)
 
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
 
 import pandas as pd
 
 from .charts.font import FONT_PATH
-from .charts.labels import UNIT_ZH
 from .outputs import report_date
+from .yamlfile import display_path
 
 CSS = """
 @font-face { font-family: "SimCJK"; src: url(data:font/otf;base64,{font}) format("opentype"); }
@@ -30,8 +29,9 @@ table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
 th, td { border-bottom: 1px solid #d0d7de; padding: 4px 6px; text-align: left;
          vertical-align: top; }
 td.num { text-align: right; white-space: nowrap; }
-.met { color: #1a7f37; } .on_track { color: #0969da; } .behind { color: #cf222e; }
-.no_data { color: #57606a; }
+.met, .exceeded, .done { color: #1a7f37; } .on_track { color: #0969da; }
+.behind, .not_done, .above { color: #cf222e; }
+.no_data, .no_final, .one_year { color: #57606a; }
 figure { margin: 1rem 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; max-width: 760px; height: auto; display: block; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(480px, 1fr));
@@ -46,42 +46,58 @@ td:first-child { min-width: 11rem; }
 """
 
 TEXT = {
-    "zh": {"title": "青岛市“十四五”战略性新兴产业与现代服务业规划中期评估", "summary": "规划目标总表",
-           "rules": "状态判定规则", "charts": "建模指标：实际、预测与目标", "tracked": "跟踪指标（未建模）",
+    "zh": {"midterm": "{plan}中期评估", "final": "{plan}总结评估", "plan": "规划",
+           "as_of": "数据截至{year}年", "headline": "主要经济指标与核心目标",
+           "summary": "规划目标总表", "rules": "状态判定规则",
+           "charts": "建模指标：实际、预测与目标", "tracked": "跟踪指标（未建模）",
            "scenarios": "情景假设", "loops": "模型的反馈回路", "sources": "数据来源",
-           "run": "运行信息", "id": "指标代码", "indicator": "指标", "unit": "单位",
-           "base": "2020年基数", "latest": "最新实际值（年份）", "target": "目标（年份）",
-           "required": "尚需年均增速", "needed": "2020年起所需年均增速", "status": "状态",
-           "projection": "预测", "parameter": "参数", "value": "取值", "baseline": "基准值",
-           "description": "说明", "year": "年份", "source": "来源", "no_changes": "与基准情景相同。",
+           "run": "运行信息", "parameter": "参数", "value": "取值", "baseline": "基准值",
+           "unit": "单位", "indicator": "指标", "grade": "等级", "basis": "统计口径",
+           "year": "年份", "source": "来源", "no_changes": "与基准情景相同。",
            "created": "生成时间", "versions": "软件版本", "band": "不确定性区间（5–95%）",
-           "actual": "实际值", "required_path": "目标所需路径"},
-    "en": {"title": "Mid-term review of Qingdao's 14th Five-Year Plan for strategic emerging "
-                    "industries and modern services", "summary": "All plan targets",
-           "rules": "How the status is decided", "charts": "Modelled indicators: actuals, "
-           "projections and targets", "tracked": "Tracked indicators (not modelled)",
-           "scenarios": "Scenario assumptions", "loops": "Feedback loops of the model",
-           "sources": "Data sources", "run": "About this run", "id": "id",
-           "indicator": "indicator", "unit": "unit", "base": "2020 baseline",
-           "latest": "latest actual (year)", "target": "target (year)",
-           "required": "growth still required", "needed": "growth needed from 2020",
-           "status": "status", "projection": "projection", "parameter": "parameter",
-           "value": "value", "baseline": "baseline", "description": "description",
-           "year": "year", "source": "source", "no_changes": "Same as the baseline.",
-           "created": "created", "versions": "versions", "band": "uncertainty (5–95%)",
-           "actual": "actual", "required_path": "path the target needs"},
+           "actual": "实际值", "required_path": "目标所需路径", "target": "目标",
+           "index": "指数（2020年=100）"},
+    "en": {"midterm": "Mid-term review of {plan}", "final": "Final evaluation of {plan}",
+           "plan": "the plan",
+           "as_of": "data up to {year}", "headline": "The economy and the headline target",
+           "summary": "All plan targets", "rules": "How the status is decided",
+           "charts": "Modelled indicators: actuals, projections and targets",
+           "tracked": "Tracked indicators (not modelled)", "scenarios": "Scenario assumptions",
+           "loops": "Feedback loops of the model", "sources": "Data sources",
+           "run": "About this run", "parameter": "parameter", "value": "value",
+           "baseline": "baseline", "unit": "unit", "indicator": "indicator", "grade": "grade",
+           "basis": "basis", "year": "year", "source": "source",
+           "no_changes": "Same as the baseline.", "created": "created", "versions": "versions",
+           "band": "uncertainty (5–95%)", "actual": "actual",
+           "required_path": "path the target needs", "target": "target",
+           "index": "index (2020 = 100)"},
 }
-COMPARATOR = {"approx": "≈", "at_least": "≥", "reach": "≥"}
+
+
+def title(review, lang: str) -> str:
+    """The report's title for its as-of year: the mid-term review or the final evaluation of
+    the plan the model serves (its narrative file)."""
+    from . import narrative
+
+    words = TEXT[lang]
+    plan = narrative.plan(review.sims[0].scenario.model, lang) or words["plan"]
+    return words["final" if review.final else "midterm"].format(plan=plan)
+
+
+def subtitle(review, lang: str) -> str:
+    return TEXT[lang]["as_of"].format(year=review.as_of)
+
+
+def rules(review, lang: str) -> list[str]:
+    """The rules of the statuses this review can give, then the basis rule."""
+    from .review import FINAL, MIDTERM, RULES
+
+    return [RULES[lang][k] for k in (FINAL if review.final else MIDTERM)] + \
+        [RULES[lang]["basis"]]
 
 
 def _esc(value) -> str:
     return html.escape(str(value))
-
-
-def _num(value, digits=2) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{value:,.{digits}f}" if abs(value) < 1e5 else f"{value:,.0f}"
 
 
 def _font_face(text: str) -> str:
@@ -113,46 +129,15 @@ def _chart(review, row, lang: str, words: dict) -> str:
             f"</figure>")
 
 
-def _summary_table(review, lang, words) -> str:
-    s = review.summary
-    scen = [c for c in s.columns if c.endswith(":projected")]
-    titles = {sim.scenario.name: (sim.scenario.title.get(lang) or sim.scenario.name)
-              for sim in review.sims}
-    head = [words["indicator"], words["unit"], words["base"], words["latest"],
-            words["target"], words["required"], words["needed"]] + \
-        [f"{words['projection']}：{titles[c.split(':')[0]]}" if lang == "zh" else
-         f"{words['projection']}: {titles[c.split(':')[0]]}" for c in scen] + [words["status"]]
-    lines = ["<div class='wrap'><table><thead><tr>" + "".join(f"<th>{_esc(h)}</th>"
-                                                              for h in head)
-             + "</tr></thead><tbody>"]
-    for r in s.itertuples(index=False):
-        name = r.indicator_zh if lang == "zh" else r.indicator_en
-        unit = r.unit if r.measure == "level" else "%/year"
-        latest = "–" if pd.isna(r.latest_actual) else \
-            f"{_num(r.latest_actual)} ({int(r.latest_year)})"
-        tol = f" ±{r.tolerance:g}" if r.comparator == "approx" and not pd.isna(r.tolerance) \
-            else ""
-        target = f"{COMPARATOR[r.comparator]}{r.target:g}{tol} ({r.target_year})"
-        if lang == "zh":
-            unit = UNIT_ZH.get(unit, unit).replace("%/year", "%/年")
-        cells = [unit, _num(r.baseline_2020), latest, target,
-                 _num(r.required_growth) + ("%" if not pd.isna(r.required_growth) else ""),
-                 _num(r.growth_needed_from_2020) + ("%" if not pd.isna(
-                     r.growth_needed_from_2020) else "")]
-        row = dict(zip(s.columns, r, strict=True))
-        cells += [_num(row[c]) for c in scen]
-        label = review_status(r.status, lang)
-        lines.append(f"<tr><td>{_esc(name)}<br><span class='small'>{_esc(r.id)}</span></td>"
-                     + "".join(f"<td class='num'>{_esc(c)}</td>" for c in cells)
-                     + f"<td class='{r.status} nowrap'>{_esc(label)}</td></tr>")
+def _cells_table(head, rows, codes) -> str:
+    lines = ["<div class='wrap'><table><thead><tr>" +
+             "".join(f"<th>{_esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for cells, code in zip(rows, codes, strict=True):
+        lines.append(f"<tr><td>{_esc(cells[0])}</td>" +
+                     "".join(f"<td class='num'>{_esc(c)}</td>" for c in cells[1:-1]) +
+                     f"<td class='{code} nowrap'>{_esc(cells[-1])}</td></tr>")
     lines.append("</tbody></table></div>")
     return "\n".join(lines)
-
-
-def review_status(status: str, lang: str) -> str:
-    from .review import STATUS
-
-    return STATUS[status][0 if lang == "zh" else 1]
 
 
 def _table(frame: pd.DataFrame, columns: dict) -> str:
@@ -164,58 +149,83 @@ def _table(frame: pd.DataFrame, columns: dict) -> str:
            f"</table></div>"
 
 
+def sources_table(review, lang: str) -> pd.DataFrame:
+    """The actuals as listed under the data sources, with units in the page's language."""
+    from .review_tables import number
+
+    zh = lang == "zh"
+    names, units = {}, {}
+    for cat in (review.catalogue, review.targets):
+        names.update(zip(cat["id"], cat["indicator_zh" if zh else "indicator_en"],
+                         strict=True))
+        units.update(zip(cat["id"], cat["unit_zh"], strict=True))
+    table = review.actuals.copy()
+    table["shown"] = [number(v, u) for v, u in zip(table["value"], table["unit"], strict=True)]
+    table["name"] = [names.get(i, i) for i in table["indicator"]]
+    if zh:
+        table["unit"] = [units.get(i, u) for i, u in zip(table["indicator"], table["unit"],
+                                                         strict=True)]
+    return table
+
+
+def assumptions_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A scenario's changed parameters with their units in the page's language."""
+    from .charts.labels import unit_label
+
+    out = table.copy()
+    out["unit"] = [unit_label(u, lang) for u in out["unit"]]
+    return out
+
+
 def render(review, lang: str, versions: dict) -> str:
     """The whole report as an HTML string."""
-    from .review import LOOPS, RULES
+    from .narrative import loops
+    from .review_tables import headline_cells, summary_cells
 
     words = TEXT[lang]
-    parts = [f"<h1>{_esc(words['title'])}</h1>",
-             f"<h2>{_esc(words['summary'])}</h2>", _summary_table(review, lang, words),
+    s = review.summary
+    modelled, tracked = s[s["modelled"]], s[~s["modelled"]]
+    parts = [f"<h1>{_esc(title(review, lang))}</h1><p>{_esc(subtitle(review, lang))}</p>",
+             f"<h2>{_esc(words['headline'])}</h2>",
+             _cells_table(*headline_cells(review, lang)),
+             f"<h2>{_esc(words['summary'])}</h2>",
+             _cells_table(*summary_cells(review, lang, modelled)),
              f"<h3>{_esc(words['rules'])}</h3><ul>" +
-             "".join(f"<li>{_esc(r)}</li>" for r in RULES[lang]) + "</ul>",
+             "".join(f"<li>{_esc(r)}</li>" for r in rules(review, lang)) + "</ul>",
              f"<h2>{_esc(words['charts'])}</h2><div class='charts'>"]
-    modelled = review.summary[review.summary["modelled"]]
     parts += [_chart(review, r, lang, words) for r in modelled.itertuples(index=False)]
     parts.append("</div>")
-    tracked = review.summary[~review.summary["modelled"]].copy()
-    tracked["name"] = tracked["indicator_zh" if lang == "zh" else "indicator_en"]
-    tracked["latest"] = [("–" if pd.isna(v) else f"{v:g} ({int(y)})")
-                         for v, y in zip(tracked["latest_actual"], tracked["latest_year"],
-                                         strict=True)]
-    tracked["goal"] = [f"{COMPARATOR[c]}{t:g} ({y})" for c, t, y in
-                       zip(tracked["comparator"], tracked["target"], tracked["target_year"],
-                           strict=True)]
-    tracked["state"] = [review_status(s, lang) for s in tracked["status"]]
     parts += [f"<h2>{_esc(words['tracked'])}</h2>",
-              _table(tracked, {"id": words["id"], "name": words["indicator"],
-                               "unit": words["unit"], "latest": words["latest"],
-                               "goal": words["target"], "state": words["status"]})]
+              _cells_table(*summary_cells(review, lang, tracked, projections=False))]
     parts.append(f"<h2>{_esc(words['scenarios'])}</h2>")
     for sim in review.sims:
-        s = sim.scenario
-        parts.append(f"<h3>{_esc(s.title.get(lang) or s.name)}</h3>"
-                     f"<p>{_esc(s.description.get(lang, ''))}</p>")
-        table = review.assumptions[s.name]
-        parts.append(_table(table, {"parameter": words["parameter"], "year": words["year"],
+        sc = sim.scenario
+        parts.append(f"<h3>{_esc(sc.title.get(lang) or sc.name)}</h3>"
+                     f"<p>{_esc(sc.description.get(lang, ''))}</p>")
+        table = review.assumptions[sc.name]
+        parts.append(_table(assumptions_table(table, lang),
+                            {"parameter": words["parameter"], "year": words["year"],
                                     "value": words["value"], "baseline": words["baseline"],
                                     "unit": words["unit"]})
                      if len(table) else f"<p>{_esc(words['no_changes'])}</p>")
     parts += [f"<h2>{_esc(words['loops'])}</h2><ul>" +
-              "".join(f"<li>{_esc(t)}</li>" for t in LOOPS[lang]) + "</ul>",
+              "".join(f"<li>{_esc(t)}</li>"
+                      for t in loops(review.sims[0].scenario.model, lang)) + "</ul>",
               f"<h2>{_esc(words['sources'])}</h2>",
-              _table(review.actuals, {"indicator": words["indicator"], "year": words["year"],
-                                      "value": words["value"], "unit": words["unit"],
-                                      "source": words["source"]}),
+              _table(sources_table(review, lang),
+                     {"name": words["indicator"], "year": words["year"],
+                      "shown": words["value"], "unit": words["unit"], "grade": words["grade"],
+                      "basis": words["basis"], "source": words["source"]}),
               f"<h2>{_esc(words['run'])}</h2><p class='small'>" +
               (f"{_esc(words['created'])}: {stamp}<br>" if (stamp := report_date()) else "") +
               f"{_esc(words['versions'])}: " +
               _esc(", ".join(f"{k} {v}" for k, v in versions.items())) + "<br>" +
-              "<br>".join(_esc(f"{sim.scenario.name}: {sim.scenario.path}")
+              "<br>".join(_esc(f"{sim.scenario.name}: {display_path(sim.scenario.path)}")
                           for sim in review.sims) + "</p>"]
     body = "\n".join(parts)
     text = html.unescape(body.replace("<", " <").replace(">", "> "))
     css = CSS.replace("{font}", _font_face(text))
     return (f"<!DOCTYPE html>\n<html lang='{'zh-CN' if lang == 'zh' else 'en'}'><head>"
             f"<meta charset='utf-8'><meta name='viewport' content='width=device-width, "
-            f"initial-scale=1'><title>{_esc(words['title'])}</title><style>{css}</style>"
+            f"initial-scale=1'><title>{_esc(title(review, lang))}</title><style>{css}</style>"
             f"</head><body>\n{body}\n</body></html>\n")

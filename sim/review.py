@@ -1,18 +1,22 @@
-"""The mid-term review (中期评估): actuals, projections and targets side by side.
+"""The plan's review as of a year: actuals, projections and targets side by side.
 
-For every plan target: the 2020 baseline, the latest actual, the growth now required to
-reach the target, each scenario's projection and a status word:
+With data up to a year before the target year it is the mid-term review (中期评估); with data
+for the target year it is the final evaluation (总结评估). Every target is judged from the
+series that measures it (sim.measures has the arithmetic):
 
-- 已完成 (already met): the latest actual already meets the target;
-- 进度符合预期 (on track): the growth now required is no higher than the growth the target
-  needed from 2020 (or, without a 2020 value, from the last actual before the latest), i.e.
-  the indicator is at or ahead of the constant-growth path from that value to the target;
-- 滞后 (behind): the growth now required is higher than that;
-- 暂无新数据 (no data since 2020): no actual after 2020 to judge by.
+- a level target from its own actuals; a growth target from the level it grows from, or,
+  without levels, from yearly growth rows chained into an index (1 in the base year); a
+  tracked 年均 rate from its yearly rates chained the same way;
+- only actuals on the target's statistical basis count (the plan's targets stand on the 4th
+  economic census, `census2018`); rows on another basis are listed but not used.
+
+The status words and their rules are STATUS and RULES below: the report prints RULES, and
+`judge` is the code they describe.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,149 +24,399 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import actuals as actuals_mod
 from . import indicators as ind
+from . import measures
 from . import model as model_mod
-from . import narrative, outputs, runner
+from . import outputs, runner
+from . import scenario as scen
 from . import targets as tgt
-from .calibration.spec import load_data
 from .errors import InputError, Problem
+from .yamlfile import display_path
+
+PLAN_BASIS = "census2018"
+OTHER_BASES = ("census2023", "pre2018")  # definite bases that differ from the plan's
+HEADLINE = ("gdp_nominal", "gdp_real_growth", "services_va", "services_real_growth",
+            "services_share_gdp")
+HEADLINE_TARGET = "sei_va_growth"
 
 STATUS = {
     "met": ("已完成", "already met"),
+    "exceeded": ("超额完成", "exceeded"),
+    "above": ("高于目标区间", "above the band"),
     "on_track": ("进度符合预期", "on track"),
     "behind": ("滞后", "behind"),
-    "no_data": ("暂无新数据", "no data since 2020"),
+    "one_year": ("仅一年数据，无法判断进度", "one year of data, pace not known"),
+    "no_data": ("暂无新数据", "no data after the base year"),
+    "done": ("完成", "met"),
+    "not_done": ("未完成", "not met"),
+    "no_final": ("暂无目标年数据", "no value for the target year"),
 }
+MIDTERM = ("met", "exceeded", "above", "on_track", "behind", "one_year", "no_data")
+FINAL = ("done", "exceeded", "not_done", "no_final")
 RULES = {
-    "zh": ["已完成：最新实际值已达到目标（“左右”类目标在容差范围内）。",
-           "进度符合预期：按最新实际值计算，实现目标尚需的年均增速不高于从2020年基数出发所需的年均增速，"
-           "即实际值位于由2020年基数（无2020年数据时取此前最近一年的实际值）到目标值的等速增长路径上或其上方。",
-           "滞后：尚需的年均增速高于从2020年基数出发所需的年均增速。",
-           "暂无新数据：2020年以后没有实际值，无法判断。"],
-    "en": ["Already met: the latest actual already meets the target (within the tolerance for "
-           "'about' targets).",
-           "On track: the annual growth still required from the latest actual is no higher than "
-           "the growth the target needed from 2020, i.e. the actual is on or above the "
-           "constant-growth path from the 2020 value (without one, the last earlier actual) to the "
-           "target.",
-           "Behind: the growth still required is higher than the growth needed from 2020.",
-           "No data since 2020: no actual after 2020 to judge by."],
+    "zh": {
+        "met": "已完成：最新实际值已达到目标；增长类目标以目标增速所对应的目标年水平为准"
+               "（基年值×(1+目标增速)^年数），“左右”类目标以区间下限为准。",
+        "exceeded": "超额完成：实际值（中期评估为最新实际值，总结评估为目标年实际值）已超过"
+                    "“左右”类目标区间的上限，计为完成（情景可对单个目标设 strict: true，此时"
+                    "记为“高于目标区间”，不计为完成）。",
+        "above": "高于目标区间：按严格口径判读的“左右”类目标，实际值高于区间上限，不计为完成。",
+        "on_track": "进度符合预期：最新实际值不低于从起点到目标值的等速路径在该年的数值；"
+                    "起点为2020年基数；无2020年数据时，为2020年以前最近一年的实际值，没有则为"
+                    "2020年以后最早的实际值；占比类指标按每年变动的百分点等速计算。",
+        "behind": "滞后：最新实际值低于上述等速路径。",
+        "one_year": "仅一年数据，无法判断进度：没有2020年及以前的实际值，2020年以后只有一个"
+                    "实际值。",
+        "no_data": "暂无新数据：2020年以后没有可用的实际值（增长类目标还需要2020年的水平，"
+                   "或自2021年起逐年的增速）。",
+        "done": "完成：目标年的实际值达到目标（“左右”类目标不低于区间下限；增长类目标按"
+                "2020年至目标年的年均增速计算）。",
+        "not_done": "未完成：目标年的实际值未达到目标，差距列出差多少（增长类目标为年均增速"
+                    "相差的百分点）。",
+        "no_final": "暂无目标年数据：目标年没有实际值，无法评估；括号内为按最新实际值判断的"
+                    "进度。",
+        "basis": "统计口径：规划目标以第四次全国经济普查（2018年）口径为准；其他口径的实际值"
+                 "仅列入数据来源，不用于判定。",
+    },
+    "en": {
+        "met": "Already met: the latest actual has reached the target; for a growth target, the "
+               "level the target growth implies (base x (1 + growth)^years); for an 'about' "
+               "target, the lower end of its band.",
+        "exceeded": "Exceeded: the actual (the latest in a mid-term review, the target "
+                    "year's in the final evaluation) is above the band of an 'about' target; "
+                    "this counts as met (a scenario can set strict: true for a target, when it "
+                    "is 'above the band' and not met).",
+        "above": "Above the band: an 'about' target read strictly, with the actual above the "
+                 "band; not met.",
+        "on_track": "On track: the latest actual is on or above the constant-pace path from the "
+                    "start to the target; the start is the 2020 value, or without one the "
+                    "last actual before 2020, or failing that the earliest after it; shares "
+                    "move by constant percentage points.",
+        "behind": "Behind: the latest actual is below that path.",
+        "one_year": "One year of data, pace not known: no actual for 2020 or before, and a "
+                    "single one after.",
+        "no_data": "No data after the base year: no usable actual after 2020 (a growth target "
+                   "also needs the 2020 level, or the yearly growth from 2021 on).",
+        "done": "Met: the target year's actual reaches the target (the lower end of an 'about' "
+                "band; growth targets as the average annual growth from 2020).",
+        "not_done": "Not met: the target year's actual falls short; the gap says by how much "
+                    "(percentage points of average growth for growth targets).",
+        "no_final": "No value for the target year: the target cannot be evaluated yet; in "
+                    "brackets, the progress the latest actual shows.",
+        "basis": "Statistical basis: the plan's targets stand on the 4th economic census (2018); "
+                 "actuals on another basis are listed among the sources but not used.",
+    },
 }
-# The plan model's feedback loops, for the report (the text lives beside the .mdl).
-LOOPS = narrative.by_language(model_mod.DEFAULT_MODEL)
 
 
 @dataclass
 class Review:
     summary: pd.DataFrame
+    headline: pd.DataFrame
     sims: list
     actuals: pd.DataFrame
     assumptions: dict
     bands: pd.DataFrame | None
+    band_scenario: str | None
     catalogue: pd.DataFrame
     targets: pd.DataFrame
     indicators: pd.DataFrame
+    as_of: int
+    final: bool
 
 
-def load_actuals(path: Path, model_path: Path) -> pd.DataFrame:
-    """Actuals in long form (year, indicator, value, unit, source), checked line by line."""
-    catalogue = ind.catalogue_for(model_path)
-    targets = tgt.catalogue_for(model_path)
-    known = set(catalogue["id"]) | set(targets["id"]) | set(model_mod.info(model_path).variables)
-    return load_data(Path(path), known, columns=("year", "indicator", "value", "unit", "source"))
+def comparable(basis: str) -> bool:
+    """Whether an actual on `basis` can be set against the plan's targets."""
+    return basis not in OTHER_BASES
 
 
-def _level_series(target, catalogue) -> str | None:
-    """The indicator whose actuals measure the target: itself, or the level it grows from."""
+@dataclass
+class Observed:
+    """The series a target is judged on: levels, or an index (1 in the base year)."""
+
+    values: pd.Series
+    kind: str  # "level" or "index"
+
+
+def observed(target, actuals: pd.DataFrame, catalogue: pd.DataFrame) -> Observed:
+    """The actuals that measure `target`, on the plan's basis, as one yearly series: its own
+    rows for a level target; for a growth target the level it grows from (the catalogue's
+    `series`, or the modelled variable's level), else its yearly rates chained."""
+    usable = actuals[np.array([comparable(b) for b in actuals["basis"]], dtype=bool)]
+
+    def series(indicator_id):
+        rows = usable[usable["indicator"] == indicator_id]
+        return rows.set_index("year")["value"].astype(float).sort_index()
+
+    if target.measure == "level":
+        return Observed(series(target.id), "level")
+    modelled = target.variable != tgt.TRACKED
+    same = catalogue[(catalogue["variable"] == target.variable) & modelled]
+    for ident in [target.series] + list(same[same["measure"] == "level"]["id"]):
+        levels = series(ident) if ident else pd.Series(dtype=float)
+        if target.base_year in levels.index and len(levels[levels.index > target.base_year]):
+            return Observed(levels, "level")
+    rates = series(target.id)
+    for ident in same[same["measure"] == "yoy"]["id"]:
+        if not len(rates):
+            rates = series(ident)
+    return Observed(_chain(rates, target.base_year), "index")
+
+
+def level_series(target, catalogue: pd.DataFrame) -> str | None:
+    """The indicator whose level actuals measure `target`: itself for a level target, else
+    the level it grows from (its `series`, or its modelled variable's level indicator)."""
     if target.measure == "level":
         return target.id
-    rows = catalogue[(catalogue["variable"] == target.variable) & (catalogue["measure"] == "level")]
-    return rows["id"].iloc[0] if len(rows) else None
+    if getattr(target, "series", ""):
+        return target.series
+    same = catalogue[(catalogue["variable"] == target.variable) &
+                     (catalogue["measure"] == "level")]
+    return same["id"].iloc[0] if len(same) and target.variable != tgt.TRACKED else None
 
 
-def _target_level(target, base: float | None) -> float | None:
-    """The level the target stands for: itself, or the 2020 base grown at the target rate."""
+def _chain(rates: pd.Series, base_year: int) -> pd.Series:
+    """Yearly rates in % chained into an index, 1 in `base_year`, as far as they run
+    without a gap."""
+    years = [base_year]
+    while years[-1] + 1 in rates.index:
+        years.append(years[-1] + 1)
+    index = measures.index_from_rates(rates[years[1:]].to_numpy())
+    return pd.Series(index, index=years)
+
+
+def judge(target, obs: pd.Series, as_of: int) -> dict:
+    """Status, required growth and the numbers behind them for one target.
+
+    `obs` is the target's observed series (levels or index). From the target year on it is
+    the final evaluation; a target without a value for that year keeps its progress on the
+    latest actual as `interim`."""
+    obs = obs[obs.index <= min(as_of, target.year)]
+    final = as_of >= target.year
+    if final and target.year in obs.index and target.base_year in obs.index or \
+            final and target.measure == "level" and target.year in obs.index:
+        return _final(target, obs)
+    out = _progress(target, obs)
+    if final:
+        out.update(interim=out["status"], status="no_final")
+    return out
+
+
+def _blank(target, obs) -> dict:
+    base = float(obs[target.base_year]) if target.base_year in obs.index else None
+    return {"baseline": base, "latest_year": None, "latest": None, "target_level": None,
+            "required": None, "needed_from_start": None, "start_year": None, "measured": None,
+            "gap": None, "status": "no_data", "interim": None}
+
+
+def _level(target, base):
+    """The level the target stands for: itself, or what its growth implies from `base`."""
     if target.measure == "level":
         return target.target
-    if base is None:
-        return None
-    years = target.year - target.base_year
-    if target.measure == "cagr":
-        return base * (1 + target.target / 100) ** years
-    return base * (1 + target.target / 100)
+    return measures.implied_level(target.measure, target.target,
+                                  target.year - target.base_year, base)
 
 
-def _status(target, level, start, latest_year, latest, required, plan_rate,
-            start_year) -> str:
-    if latest is None or latest_year is None:
-        return "no_data"
-    if target.measure == "level" and tgt.status(latest, target.target, target.comparator,
-                                                target.tolerance) in ("met", "above"):
-        return "met"
-    if latest_year <= target.base_year or required is None or plan_rate is None \
-            or start_year >= latest_year:
-        return "no_data"
-    return "on_track" if required <= plan_rate + 1e-9 else "behind"
+def _final(target, obs: pd.Series) -> dict:
+    """完成 / 超额完成 / 未完成 from the target year's value, with the gap."""
+    out = _blank(target, obs)
+    value = float(obs[target.year])
+    how = "cumulative_growth" if target.measure == "cumulative_growth" else "cagr"
+    measured = value if target.measure == "level" else float(measures.value(
+        obs.to_numpy()[:, None], obs.index, how, target.year, target.base_year)[0])
+    word = measures.status(measured, target.target, target.comparator, target.tolerance,
+                           bool(target.strict)).item()
+    out.update(latest_year=target.year, latest=value, measured=measured,
+               target_level=_level(target, out["baseline"]), gap=measured - target.target,
+               status={"met": "done", "exceeded": "exceeded"}.get(word, "not_done"))
+    return out
 
 
-def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=()) -> Review:
+def _progress(target, obs: pd.Series) -> dict:
+    """已完成 / 超额完成 / 进度符合预期 / 滞后 ... from the latest actual."""
+    out = _blank(target, obs)
+    base = out["baseline"]
+    points = measures.is_points(target.measure, target.unit)
+    after = obs[obs.index > target.base_year]
+    if (target.measure != "level" and base is None) or not len(after):
+        return out
+    lo, hi = measures.level_bounds(target.measure, target.target, target.comparator,
+                                   target.tolerance, target.year - target.base_year,
+                                   base if base is not None else 1.0)
+    level = _level(target, base)
+    latest_year = int(after.index.max())
+    latest = float(after[latest_year])
+    out.update(latest_year=latest_year, latest=latest, target_level=level)
+    if target.measure != "level":
+        out["measured"] = float(measures.cagr(latest, base, latest_year - target.base_year))
+    word = measures.classify(latest, lo, hi, bool(target.strict)).item()
+    if word in ("met", "exceeded", "above"):
+        out["status"] = word
+        return out
+    before = obs[obs.index < target.base_year]
+    start_year = target.base_year if base is not None else \
+        int(before.index.max()) if len(before) else int(after.index.min())
+    start = float(obs[start_year])
+    out["start_year"] = start_year
+    out["required"] = float(measures.required(latest, latest_year, level, target.year, points))
+    if start_year >= latest_year:
+        out["status"] = "one_year"
+        return out
+    out["needed_from_start"] = float(measures.required(start, start_year, level, target.year,
+                                                       points))
+    out["status"] = "on_track" if measures.on_track(start_year, start, latest_year, latest,
+                                                    target.year, level, points) else "behind"
+    return out
+
+
+def as_of_year(actuals: pd.DataFrame, as_of: int | None) -> int:
+    """The review's year: the one given, or the latest year with data."""
+    return int(actuals["year"].max()) if as_of is None else int(as_of)
+
+
+def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
+          as_of: int | None = None) -> Review:
     """Everything the report shows, as pandas objects."""
-    sims = [runner.simulate(p, sets) for p in scenario_paths]
-    model_path = sims[0].scenario.model
+    scenarios = [p if isinstance(p, scen.Scenario) else scen.load(p, sets)
+                 for p in scenario_paths]
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise InputError([Problem(display_path(s.path), "name", "two scenarios share this "
+                                  "name. Give each a distinct name:.")
+                          for s in scenarios if names.count(s.name) > 1])
+    model_path = scenarios[0].model
     catalogue = ind.catalogue_for(model_path)
     targets = tgt.catalogue_for(model_path)
     if catalogue is None or targets is None:
         raise InputError([Problem(str(scenario_paths[0]), "model", "the review needs the plan "
                                   "model's indicators.csv and targets.csv beside the .mdl.")])
-    targets = tgt.with_overrides(targets, sims[0].scenario.targets)
-    actuals = load_actuals(Path(actuals_path), model_path)
+    targets = tgt.with_overrides(targets, scenarios[0].targets)
+    first, last = int(targets["base_year"].min()) + 1, int(targets["year"].max())
+    if as_of is not None and not first <= as_of <= last:
+        raise InputError([Problem("--as-of", str(as_of), f"outside the plan. Give a year from "
+                                  f"{first} to {last} ({last} for the final evaluation).")])
+    actuals = actuals_mod.load(Path(actuals_path), model_path)
+    year = min(as_of_year(actuals, as_of), last)
+    sims = [runner.simulate(s, actuals=Path(actuals_path), as_of=year) for s in scenarios]
+    actuals = actuals[actuals["year"] <= year].reset_index(drop=True)
+    final = year >= int(targets["year"].max())
     rows = []
     for t in targets.itertuples(index=False):
-        series_id = _level_series(t, catalogue)
-        obs = actuals[actuals["indicator"] == series_id].set_index("year")["value"] \
-            if series_id else pd.Series(dtype=float)
-        base = float(obs[t.base_year]) if t.base_year in obs.index else None
-        upto = obs[obs.index <= t.year]
-        latest_year = int(upto.index.max()) if len(upto) else None
-        latest = float(upto[latest_year]) if latest_year is not None else None
-        level = _target_level(t, base)
-        required = plan_rate = None
-        if level is not None and latest is not None and latest_year is not None \
-                and latest_year < t.year and latest > 0:
-            required = ((level / latest) ** (1 / (t.year - latest_year)) - 1) * 100
-        start_year, start = (t.base_year, base)
-        earlier = obs[obs.index < (latest_year or 0)]
-        if base is None and t.measure == "level" and len(earlier):
-            start_year = int(earlier.index.max())  # no 2020 value: the last one before
-            start = float(earlier[start_year])
-        if level is not None and start:
-            plan_rate = ((level / start) ** (1 / (t.year - start_year)) - 1) * 100
-        status = _status(t, level, start, latest_year, latest, required, plan_rate,
-                         start_year)
+        obs = observed(t, actuals, catalogue)
+        j = judge(t, obs.values, year)
         row = {"id": t.id, "indicator_zh": t.indicator_zh, "indicator_en": t.indicator_en,
-               "unit": t.unit, "modelled": t.variable != tgt.TRACKED,
-               "baseline_2020": base, "latest_year": latest_year, "latest_actual": latest,
+               "unit": t.unit, "unit_zh": t.unit_zh,
+               **dict(zip(("series_unit", "series_unit_zh"), _series_unit(t, obs, catalogue),
+                          strict=True)),
+               "modelled": t.variable != tgt.TRACKED, "measure": t.measure,
+               "points": measures.is_points(t.measure, t.unit), "observed_as": obs.kind,
+               "baseline_2020": j["baseline"], "latest_year": j["latest_year"],
+               "latest_actual": j["latest"], "achieved": j["measured"],
                "target": t.target, "comparator": t.comparator, "tolerance": t.tolerance,
-               "measure": t.measure, "target_year": t.year, "target_level": level,
-               "required_growth": required, "growth_needed_from_2020": plan_rate,
-               "status": status, "status_zh": STATUS[status][0]}
+               "strict": bool(t.strict), "target_year": t.year,
+               "target_level": j["target_level"], "required_growth": j["required"],
+               "start_year": j["start_year"], "growth_needed_from_start": j["needed_from_start"],
+               "gap": j["gap"], "status": j["status"], "status_zh": STATUS[j["status"]][0],
+               "interim": j["interim"] or ""}
         for sim in sims:
-            projected = sim.targets.set_index("id").loc[t.id, "projected"]
-            row[f"{sim.scenario.name}:projected"] = projected
+            row[f"{sim.scenario.name}:projected"] = \
+                sim.targets.set_index("id").loc[t.id, "projected"]
         rows.append(row)
     summary = pd.DataFrame(rows)
-    bands = None
-    if uncertainty_dir is not None:
-        path = Path(uncertainty_dir) / "percentiles.csv"
-        if not path.is_file():
-            raise InputError([Problem(str(uncertainty_dir), "--uncertainty", "no "
-                                      "percentiles.csv here. Give a folder written by "
-                                      "'sim uncertainty'.")])
-        bands = pd.read_csv(path, encoding="utf-8-sig")
+    headline = _headline(sims, actuals, catalogue, summary)
+    bands, band_scenario = _bands(uncertainty_dir, sims)
     info = model_mod.info(model_path)
     assumptions = {sim.scenario.name: _assumptions(sim.scenario, info) for sim in sims}
-    return Review(summary, sims, actuals, assumptions, bands, catalogue, targets,
-                  pd.concat([s.indicators.assign(scenario=s.scenario.name) for s in sims]))
+    return Review(summary, headline, sims, actuals, assumptions, bands, band_scenario,
+                  catalogue, targets,
+                  pd.concat([s.indicators.assign(scenario=s.scenario.name) for s in sims]),
+                  year, final)
+
+
+def _series_unit(target, obs: Observed, catalogue) -> tuple[str, str]:
+    """The unit of the observed series (English, Chinese): the target's, or that of the
+    level it grows from."""
+    if target.measure == "level":
+        return target.unit, target.unit_zh
+    if obs.kind == "index":
+        return "index 2020 = 1", "指数（2020年=1）"
+    same = catalogue[(catalogue["variable"] == target.variable) &
+                     (catalogue["measure"] == "level")]
+    return (same["unit"].iloc[0], same["unit_zh"].iloc[0]) if len(same) else ("", "")
+
+
+def _headline(sims, actuals, catalogue, summary) -> pd.DataFrame:
+    """The headline target, then GDP and services: the first table. Growth since 2020 is
+    the CAGR of a level, the average of a rate, or percentage points a year of a share."""
+    rows = []
+    for ident in HEADLINE:
+        c = catalogue.set_index("id").loc[ident]
+        obs = actuals[(actuals["indicator"] == ident).to_numpy() &
+                      np.array([comparable(b) for b in actuals["basis"]], dtype=bool)]
+        obs = obs.set_index("year")["value"].astype(float).sort_index()
+        latest_year = int(obs.index.max()) if len(obs) else None
+        if c.measure == "yoy":
+            chained = _chain(obs, 2020)
+            since = float(measures.cagr(chained.iloc[-1], 1.0, len(chained) - 1)) \
+                if len(chained) > 1 else None
+        elif 2020 in obs.index and latest_year and latest_year > 2020:
+            change = measures.points_per_year if c.unit == "%" else measures.cagr
+            since = float(change(obs[latest_year], obs[2020], latest_year - 2020))
+        else:
+            since = None
+        row = {"id": ident, "indicator_zh": c.indicator_zh, "indicator_en": c.indicator_en,
+               "unit": c.unit, "unit_zh": c.unit_zh, "is_rate": c.measure == "yoy",
+               "average": False,
+               "points": c.unit == "%" and c.measure == "level",
+               "baseline_2020": float(obs[2020]) if 2020 in obs.index else None,
+               "latest_year": latest_year,
+               "latest_actual": float(obs[latest_year]) if latest_year else None,
+               "growth_since_2020": since, "target": None, "required_growth": None,
+               "status": "", "interim": ""}
+        for sim in sims:
+            table = sim.indicators
+            row[f"{sim.scenario.name}:projected"] = float(table[ident].get(2025, np.nan)) \
+                if ident in table.columns else None
+        rows.append(row)
+    t = summary.set_index("id").loc[HEADLINE_TARGET]
+    row = {"id": HEADLINE_TARGET, "indicator_zh": t.indicator_zh,
+           "indicator_en": t.indicator_en, "unit": t.unit, "unit_zh": t.unit_zh,
+           "is_rate": True, "points": False, "average": True, "baseline_2020": None,
+           "latest_year": t.latest_year, "latest_actual": t.achieved,
+           "growth_since_2020": t.achieved, "target": t.target,
+           "required_growth": t.required_growth, "status": t.status, "interim": t.interim}
+    for sim in sims:
+        row[f"{sim.scenario.name}:projected"] = t[f"{sim.scenario.name}:projected"]
+    rows.insert(0, row)
+    return pd.DataFrame(rows)
+
+
+def _bands(folder, sims):
+    """The percentiles of an uncertainty folder and the scenario they belong to."""
+    if folder is None:
+        return None, None
+    path = Path(folder) / "percentiles.csv"
+    where = display_path(Path(folder))
+    if not path.is_file():
+        raise InputError([Problem(where, "--uncertainty", "no percentiles.csv here. Give a "
+                                  "folder written by 'sim uncertainty'.")])
+    try:
+        manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+        drawn = manifest["scenario_sha256"]
+    except (OSError, ValueError, KeyError):
+        raise InputError([Problem(where, "--uncertainty", "no scenario_sha256 in "
+                                  "manifest.json. Rerun 'sim uncertainty' on the scenario.")]
+                         ) from None
+    for sim in sims:
+        if scen.scenario_hash(sim.scenario) == drawn:
+            return pd.read_csv(path, encoding="utf-8-sig"), sim.scenario.name
+    names = ", ".join(s.scenario.name for s in sims)
+    data, year = display_path(sims[0].scenario.actuals), sims[0].scenario.as_of
+    raise InputError([Problem(where, "--uncertainty", f"drawn from '{manifest.get('scenario')}' "
+                              f"with other inputs than every scenario of this review ({names}, "
+                              f"on {data} to {year}). Rerun 'sim uncertainty' on one of them "
+                              f"with --actuals {data} --as-of {year}.")])
 
 
 def _assumptions(scenario, info) -> pd.DataFrame:
@@ -182,54 +436,92 @@ def _assumptions(scenario, info) -> pd.DataFrame:
                                        "description"])
 
 
+def chart_data(review: Review, row, lang: str = "zh") -> dict:
+    """What one target's chart shows: actual points, scenario paths, required path, band.
+
+    Growth targets are drawn as an index, 2020 = 100, so that level rows, growth rows and
+    the model's paths share one axis."""
+    target = next(t for t in review.targets.itertuples(index=False) if t.id == row.id)
+    obs = observed(target, review.actuals, review.catalogue)
+    actual = obs.values[obs.values.index <= review.as_of]
+    as_index = target.measure != "level"
+    if as_index:
+        actual = actual / actual[target.base_year] * 100 if target.base_year in actual.index \
+            else actual.iloc[:0]
+    paths = {}
+    band, band_at = None, 0
+    for i, sim in enumerate(review.sims):
+        yearly = ind.annual(sim.results)[target.variable].astype(float)
+        path = yearly / yearly[target.base_year] * 100 if as_index else yearly * target.scale
+        paths[sim.scenario.title.get(lang) or sim.scenario.name] = path
+        if review.bands is not None and sim.scenario.name == review.band_scenario:
+            band, band_at = _band_for(review.bands, target, review.catalogue), i
+    first = min(int(p.index.min()) for p in paths.values())
+    actual = actual[actual.index >= first]  # history before the run stays in the sources
+    required = None
+    points = measures.is_points(target.measure, target.unit)
+    if not pd.isna(row.latest_year) and row.target_level is not None and \
+            not pd.isna(row.target_level) and row.latest_year < target.year and len(actual):
+        start = float(actual[int(row.latest_year)])
+        level = row.target_level if not as_index else \
+            row.target_level / row.baseline_2020 * 100
+        years, values = measures.required_path(int(row.latest_year), start, target.year,
+                                                level, points)
+        required = pd.Series(values, years)
+    marker = None
+    if target.measure == "level":
+        marker = target.target
+    elif not pd.isna(row.target_level) and row.baseline_2020:
+        marker = row.target_level / row.baseline_2020 * 100
+    unit = unit_label_for(target, lang)
+    return {"target": target, "actual": actual, "paths": paths, "required": required,
+            "band": band, "band_at": band_at, "index": as_index, "marker": marker, "unit": unit}
+
+
+def unit_label_for(target, lang: str) -> str:
+    """The y-axis unit of a target's review chart."""
+    from .charts.labels import target_unit
+
+    if target.measure != "level":
+        return "指数（2020年=100）" if lang == "zh" else "index (2020 = 100)"
+    return target_unit(target, lang)
+
+
+def _band_for(bands, target, catalogue):
+    """The 5-95% band of a target's series, on the chart's scale."""
+    if target.measure == "level":
+        b = bands[bands["indicator"] == target.id]
+        return b.set_index("year") if len(b) else None
+    same = catalogue[(catalogue["variable"] == target.variable) &
+                     (catalogue["measure"] == "level")]
+    for ident in same["id"]:
+        b = bands[bands["indicator"] == ident].set_index("year")
+        if len(b) and target.base_year in b.index:
+            cols = [c for c in b.columns if c.startswith("p")]
+            return b[cols] / float(b.loc[target.base_year, "p50"]) * 100
+    return None
+
+
 def write(review: Review, out: Path, lang: str = "zh") -> Path:
-    """index.html (self-contained) with summary.csv, assumptions.csv, sources.csv and
-    review.xlsx beside it."""
-    from . import report_html
+    """index.html (self-contained) and review.docx with summary.csv, headline.csv,
+    assumptions.csv, sources.csv and review.xlsx beside them."""
+    from . import report_docx, report_html, review_tables
 
     dest = Path(out)
-    summary = review.summary.round(6)
-    assumptions = pd.concat([a.assign(scenario=name) for name, a in review.assumptions.items()],
-                            ignore_index=True)
-    sources = review.actuals[["indicator", "year", "value", "unit", "source"]]
-    inputs = [p for s in review.sims for p in (*s.scenario.files, s.scenario.model)]
+    tables = review_tables.tables(review)
+    data = review.sims[0].scenario.actuals
+    inputs = [data] + [p for s in review.sims for p in (*s.scenario.files, s.scenario.model)]
     with outputs.atomic_folder(dest, inputs) as tmp:
-        outputs.write_csv(summary, tmp / "summary.csv", index=False)
-        outputs.write_csv(assumptions, tmp / "assumptions.csv", index=False)
-        outputs.write_csv(sources, tmp / "sources.csv", index=False)
-        outputs.write_xlsx({"summary": summary.set_index("id"), "assumptions": assumptions,
-                            "sources": sources}, tmp / "review.xlsx")
-        record = {"scenarios": [str(s.scenario.path) for s in review.sims],
-                  "model": str(review.sims[0].scenario.model)}
+        for name, table in tables.items():
+            outputs.write_csv(review_tables.fixed(table), tmp / f"{name}.csv", index=False)
+        review_tables.write_xlsx(tables, tmp / "review.xlsx")
+        record = {"scenarios": [display_path(s.scenario.path) for s in review.sims],
+                  "model": display_path(review.sims[0].scenario.model),
+                  "actuals": {"path": display_path(data), "sha256": model_mod.file_sha256(data)},
+                  "as_of": review.as_of, "final": review.final,
+                  "uncertainty": review.band_scenario}
         outputs.write_manifest(record, tmp / "manifest.json")
         html = report_html.render(review, lang, outputs.versions())
         (tmp / "index.html").write_text(html, encoding="utf-8")
+        report_docx.write(review, tmp / "review.docx", lang)
     return dest
-
-
-def chart_data(review: Review, row, lang: str = "zh") -> dict:
-    """What one target's chart shows: actual points, scenario paths, required path, band."""
-    target = next(t for t in review.targets.itertuples(index=False) if t.id == row.id)
-    series_id = _level_series(target, review.catalogue)
-    actual = review.actuals[review.actuals["indicator"] == series_id].set_index("year")["value"]
-    paths = {}
-    for sim in review.sims:
-        yearly = ind.annual(sim.results)[target.variable].astype(float)
-        paths[sim.scenario.title.get(lang) or sim.scenario.name] = \
-            yearly * (target.scale if target.measure == "level" else 1.0)
-    required = None
-    if row.latest_year is not None and not pd.isna(row.latest_year) and \
-            row.target_level is not None and not pd.isna(row.target_level) and \
-            row.latest_year < target.year:
-        years = np.arange(int(row.latest_year), target.year + 1)
-        ratio = row.target_level / row.latest_actual
-        required = pd.Series(row.latest_actual * ratio ** ((years - years[0]) /
-                                                            (target.year - years[0])), years)
-    band = None
-    if review.bands is not None and series_id is not None:
-        b = review.bands[review.bands["indicator"] == series_id].set_index("year")
-        band = b if len(b) else None
-    marker = required.iloc[-1] if required is not None else (
-        target.target if target.measure == "level" else None)
-    return {"target": target, "actual": actual, "paths": paths, "required": required,
-            "band": band, "band_at": 0, "marker": marker, "unit": ""}

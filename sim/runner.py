@@ -12,12 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import actuals as actuals_mod
-from . import anchoring, background, engine, outputs
+from . import anchoring, background, engine, measures, outputs
 from . import indicators as ind
 from . import model as model_mod
 from . import scenario as scen
 from . import targets as tgt
-from .charts.labels import WORDS, unit_label
+from .charts.labels import WORDS, target_unit, unit_label
 from .errors import InputError, Problem
 
 
@@ -94,13 +94,9 @@ def _chart_inputs(sim: Simulation, target, lang: str):
     yearly = ind.annual(sim.results)[target.variable].astype(float)
     info = model_mod.info(sim.scenario.model)
     if target.measure == "level":
-        return yearly * target.scale, None, unit_label(target.unit, lang)
+        return yearly * target.scale, None, target_unit(target, lang)
     doc_units = info.doc.set_index("Real Name")["Units"].get(target.variable, "")
     return yearly, tgt.required_path(yearly, target), unit_label(doc_units, lang)
-
-
-def _modelled(targets: pd.DataFrame) -> pd.DataFrame:
-    return targets[targets["status"].isin(["met", "below", "above"])]
 
 
 def _title(scenario: scen.Scenario, lang: str) -> str:
@@ -118,7 +114,7 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
     status = first.targets.set_index("id")["status"]
     panels = []
     for target in first.target_catalogue.itertuples(index=False):
-        if status[target.id] not in ("met", "below", "above"):
+        if status[target.id] not in measures.STATUSES:
             continue
         paths, required, unit = {}, None, ""
         for sim in sims:

@@ -327,3 +327,14 @@ def _validate_against_model(scenario, merged, set_values, info, problems, origin
                                     "targets.csv.", line))
         else:
             scenario.targets[tid] = spec
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """sha256 of the resolved scenario (not its path): whether two runs used one scenario."""
+    import hashlib
+
+    import yaml
+
+    data = scenario.to_dict(model_mod.info(scenario.model))
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,15 +1,14 @@
-"""The plan's targets: comparators, measures, gaps and status.
+"""The plan's targets: the catalogue, a scenario's overrides and the targets table.
 
 The catalogue is `targets.csv` beside the model file. Each target has a comparator
 (approx = 左右 within a tolerance; at_least = 以上/超过/突破; reach = 达到, both meaning at
-least the value by the target year) and a measure:
+least the value by the target year), a measure (level, cagr, cumulative_growth,
+average_growth) and a unit in English and Chinese. The arithmetic of measures, bands and
+required paths is sim.measures.
 
-- level: the variable's value in the target year, times `scale` (100 for a share in %);
-- cagr: compound annual growth from base_year to year, in %: (v_T / v_0)^(1/(T-0)) - 1;
-- cumulative_growth: total growth from base_year to year, in %: v_T / v_0 - 1.
-
-Targets whose variable is 'tracked, not modelled' are counts of projects or places: they
-are listed with their target but never simulated.
+Targets whose variable is 'tracked, not modelled' are counts of projects or places, or
+rates reported by statistics offices: they are listed with their target and judged from
+actuals, but never simulated.
 """
 
 from __future__ import annotations
@@ -20,14 +19,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import measures
 from .indicators import annual
 
 CATALOGUE_NAME = "targets.csv"
-COMPARATORS = ("approx", "at_least", "reach")
-MEASURES = ("level", "cagr", "cumulative_growth")
+COMPARATORS = measures.COMPARATORS
+MEASURES = measures.MEASURES
 TRACKED = "tracked, not modelled"
-COLUMNS = ["id", "indicator_zh", "indicator_en", "unit", "year", "target", "comparator",
-           "projected", "gap", "status", "tolerance", "measure", "variable"]
+COLUMNS = ["id", "indicator_zh", "indicator_en", "unit", "unit_zh", "year", "target",
+           "comparator", "projected", "gap", "status", "tolerance", "strict", "measure",
+           "variable"]
 
 
 def catalogue_for(model_path: Path) -> pd.DataFrame | None:
@@ -41,11 +42,16 @@ def catalogue_for(model_path: Path) -> pd.DataFrame | None:
     for col in ("target", "scale"):
         table[col] = table[col].astype(float)
     table["tolerance"] = [float(t) if t != "" else math.nan for t in table["tolerance"]]
+    for col, default in (("unit_zh", table["unit"]), ("series", "")):
+        if col not in table.columns:
+            table[col] = default
+    table["strict"] = False
     return table
 
 
 def with_overrides(catalogue: pd.DataFrame, overrides: dict) -> pd.DataFrame:
-    """The catalogue with a scenario's `targets:` section applied (tolerance, measure)."""
+    """The catalogue with a scenario's `targets:` section applied (tolerance, measure,
+    strict)."""
     table = catalogue.copy()
     for tid, spec in overrides.items():
         row = table.index[table["id"] == tid]
@@ -54,28 +60,23 @@ def with_overrides(catalogue: pd.DataFrame, overrides: dict) -> pd.DataFrame:
     return table
 
 
-def measure(values: pd.Series, how: str, year: int, base_year: int, scale: float) -> float:
-    """One target measure from a yearly series (index: year)."""
-    if year not in values.index or (how != "level" and base_year not in values.index):
-        return math.nan
-    end = float(values[year])
-    if how == "level":
-        return end * scale
-    start = float(values[base_year])
-    if how == "cagr":
-        return ((end / start) ** (1.0 / (year - base_year)) - 1.0) * 100.0
-    return (end / start - 1.0) * 100.0
+def target_measure(values: np.ndarray, years, target) -> np.ndarray:
+    """The target's measure for (years, members) of its variable: levels, so an average
+    growth is their CAGR."""
+    how = "cagr" if target.measure == "average_growth" else target.measure
+    return measures.value(values, years, how, int(target.year),
+                          int(target.base_year), target.scale)
 
 
-def status(projected: float, target: float, comparator: str, tolerance: float) -> str:
-    """met / below / above for one projected value against its target."""
-    gap = projected - target
-    if comparator == "approx":
-        tol = 0.0 if math.isnan(tolerance) else tolerance
-        if abs(gap) <= tol + 1e-9 * max(1.0, abs(target)):
-            return "met"
-        return "below" if gap < 0 else "above"
-    return "met" if gap >= -1e-9 * max(1.0, abs(target)) else "below"
+def target_status(measured, target) -> np.ndarray:
+    """met / exceeded / above / below for measured values of one target."""
+    return measures.status(measured, target.target, target.comparator, target.tolerance,
+                           bool(getattr(target, "strict", False)))
+
+
+def target_met(measured, target) -> np.ndarray:
+    """Whether each measured value meets the target (超额 counts unless read strictly)."""
+    return np.isin(target_status(measured, target), measures.MET)
 
 
 def evaluate(results: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
@@ -89,27 +90,24 @@ def evaluate(results: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
         elif t.variable not in yearly.columns:
             row.update(projected=math.nan, gap=math.nan, status="outside run")
         else:
-            value = measure(yearly[t.variable], t.measure, t.year, t.base_year, t.scale)
+            values = yearly[[t.variable]].to_numpy(dtype=float)
+            value = float(target_measure(values, yearly.index, t)[0])
             if math.isnan(value):
                 row.update(projected=math.nan, gap=math.nan, status="outside run")
             else:
                 row.update(projected=value, gap=value - t.target,
-                           status=status(value, t.target, t.comparator, t.tolerance))
+                           status=target_status(value, t).item())
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def required_path(values: pd.Series, target) -> pd.Series | None:
-    """The path a target implies, for charts: compound growth for growth targets.
-
-    For a cagr target it is base value x (1 + target)^(t - base); for cumulative growth,
-    the constant rate that reaches the total; for level targets, None.
-    """
+    """The path a growth target implies from its base-year value, for charts; None for
+    level targets."""
     if target.measure == "level" or target.base_year not in values.index:
         return None
-    years = np.arange(target.base_year, target.year + 1)
-    rate = target.target / 100.0
-    if target.measure == "cumulative_growth":
-        rate = (1 + rate) ** (1.0 / (target.year - target.base_year)) - 1
     base = float(values[target.base_year])
-    return pd.Series(base * (1 + rate) ** (years - target.base_year), index=years)
+    level = measures.implied_level(target.measure, target.target,
+                                   target.year - target.base_year, base)
+    years, path = measures.required_path(target.base_year, base, target.year, level)
+    return pd.Series(path, index=years)

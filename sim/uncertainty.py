@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import budget, distributions, ensemble, outputs
+from . import budget, distributions, ensemble, measures, outputs
 from . import indicators as ind
 from . import model as model_mod
 from . import scenario as scen
 from . import targets as tgt
 from .charts.fan import FanPanel, write_fan_charts
-from .charts.labels import unit_label
+from .charts.labels import target_unit, unit_label
 from .errors import InputError, Problem
 from .schema.scenario import MAX_SAMPLES, MAX_SEED
 
@@ -75,7 +75,7 @@ def member_values(ens: ensemble.Ensemble, variable: str, measure: str, scale: fl
     """(years, values of shape (years, members)) of one indicator across the ensemble."""
     years, values = ens.yearly(variable)
     if measure == "yoy":
-        return years[1:], (values[1:] / values[:-1] - 1) * scale
+        return years[1:], measures.yoy(values) * scale / 100.0
     return years, values * scale
 
 
@@ -84,26 +84,8 @@ def target_values(ens: ensemble.Ensemble, target) -> np.ndarray | None:
     if target.variable not in ens.values:
         return None
     years, values = ens.yearly(target.variable)
-    index = {int(y): i for i, y in enumerate(years)}
-    if target.year not in index or (target.measure != "level" and target.base_year not in index):
-        return None
-    end = values[index[target.year]]
-    if target.measure == "level":
-        return end * target.scale
-    start = values[index[target.base_year]]
-    if target.measure == "cagr":
-        return ((end / start) ** (1.0 / (target.year - target.base_year)) - 1) * 100
-    return (end / start - 1) * 100
-
-
-def met(values: np.ndarray, target) -> np.ndarray:
-    """Whether each member meets the target (vectorised form of targets.status)."""
-    gap = values - target.target
-    slack = 1e-9 * max(1.0, abs(target.target))
-    if target.comparator == "approx":
-        tol = 0.0 if np.isnan(target.tolerance) else target.tolerance
-        return np.abs(gap) <= tol + slack
-    return gap >= -slack
+    out = tgt.target_measure(values, years, target)
+    return None if np.all(np.isnan(out)) else out
 
 
 def _read(indicators, targets) -> list[str] | None:
@@ -152,7 +134,9 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
             probs.append({"id": t.id, "indicator_zh": t.indicator_zh,
                           "indicator_en": t.indicator_en, "year": t.year, "target": t.target,
                           "comparator": t.comparator, "tolerance": t.tolerance,
-                          "measure": t.measure, "p_met": float(np.mean(met(values, t))),
+                          "strict": bool(t.strict),
+                          "measure": t.measure,
+                          "p_met": float(np.mean(tgt.target_met(values, t))),
                           **{f"p{p}": q[j] for j, p in enumerate(PERCENTILES)}})
     probabilities = pd.DataFrame(probs)
     return Uncertainty(scenario, draws, percentiles.round(10), probabilities, ens, settings)
@@ -187,7 +171,8 @@ def write(result: Uncertainty, out: Path, lang: str = "zh") -> Path:
             outputs.write_csv(result.probabilities, tmp / "probabilities.csv", index=False)
         outputs.write_yaml(scenario.to_dict(info), tmp / "scenario.yaml")
         outputs.write_manifest({
-            "scenario": scenario.name, "engine": result.ensemble.engine,
+            "scenario": scenario.name, "scenario_sha256": scen.scenario_hash(scenario),
+            "engine": result.ensemble.engine,
             "notice": result.ensemble.notice,
             "files": {str(p): model_mod.file_sha256(p) for p in scenario.files},
             "model": {"path": str(info.path), "sha256": info.sha256},
@@ -218,9 +203,9 @@ def _fan_charts(result: Uncertainty, folder: Path, lang: str) -> None:
         required = None
         if t.measure != "level":
             required = tgt.required_path(bands["p50"], t)
-        unit = t.unit
+        unit = target_unit(t, lang)
         if t.measure != "level":  # growth targets are drawn as the level that grows
-            unit = info.doc.set_index("Real Name")["Units"].get(t.variable, "")
-        unit = unit_label(unit, lang)
+            unit = unit_label(info.doc.set_index("Real Name")["Units"].get(t.variable, ""),
+                              lang)
         panels.append(FanPanel(t, bands, required, unit, float(prob[t.id])))
     write_fan_charts(panels, folder, lang)

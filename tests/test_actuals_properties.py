@@ -58,10 +58,10 @@ def damaged(draw) -> str:
     rows = [dict(r) for r in ROWS]
     kind = draw(st.sampled_from(["rows", "fraction", "duplicate", "column"]))
     columns = list(COLUMNS)
-    if kind == "rows":
-        for _ in range(draw(st.integers(1, 3))):
-            row = rows[draw(st.integers(0, len(rows) - 1))]
-            draw(st.sampled_from(BREAKS))(row, draw)
+    if kind == "rows":  # distinct rows, so that no break undoes another
+        for index in draw(st.lists(st.integers(0, len(rows) - 1), min_size=1, max_size=3,
+                                   unique=True)):
+            draw(st.sampled_from(BREAKS))(rows[index], draw)
     elif kind == "fraction":
         row = rows[draw(st.sampled_from(SHARES))]
         row["value"] = repr(float(row["value"]) / 100)

@@ -30,8 +30,9 @@ def test_run_writes_every_output(cli, tmp_path):
     assert indicators.columns[0] == "year"
     assert indicators.loc[0, "services_va"] == pytest.approx(7613.59)
     targets = pd.read_csv(out / "targets.csv", encoding="utf-8-sig")
-    assert list(targets.columns[:10]) == ["id", "indicator_zh", "indicator_en", "unit", "year",
-                                          "target", "comparator", "projected", "gap", "status"]
+    assert list(targets.columns[:11]) == ["id", "indicator_zh", "indicator_en", "unit",
+                                          "unit_zh", "year", "target", "comparator",
+                                          "projected", "gap", "status"]
     results = pd.read_csv(out / "results.csv", encoding="utf-8-sig")
     assert results.columns[0] == "time" and "services va real" in results.columns
     with pd.ExcelFile(out / "results.xlsx", engine="openpyxl") as workbook:
@@ -168,6 +169,31 @@ def test_the_console_script_freezes_what_is_left_before_exit(monkeypatch):
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_run_counts_an_exceeded_about_target_as_met(cli, write_scenario):
+    """With the loops off and SEI growth at 10.35%, the SEI target (8% 左右 ±0.5) is 超额 and
+    counts among the met; read strictly it is above its band and does not."""
+    from .conftest import LOOPS_OFF
+
+    def count(strict):
+        path = write_scenario(f"s{strict}.yaml", name=f"s{strict}",
+                              constants={**LOOPS_OFF, "sei real growth": 0.1035},
+                              targets={"sei_va_growth": {"strict": strict}})
+        result = cli("run", path, "--lang", "en")
+        assert result.exit_code == 0, result.output
+        rows = [line.split() for line in result.output.splitlines()
+                if line.startswith(("sei_va_growth", "high_tech", "tech_", "rd_", "finance",
+                                    "logistics", "services", "producer", "digital", "online",
+                                    "culture"))]
+        sei = next(r for r in rows if r[0] == "sei_va_growth")
+        met = sum(r[-1] in ("met", "exceeded") for r in rows)
+        assert f"\n{met} of 13 modelled targets met" in result.output
+        return sei[-1], met
+
+    (loose, met_loose), (strict, met_strict) = count(False), count(True)
+    assert (loose, strict) == ("exceeded", "above")
+    assert met_loose == met_strict + 1
 
 
 def test_malformed_set_options_are_reported_together(cli):

@@ -21,7 +21,7 @@ def test_shares_become_percent_and_growth_is_year_on_year():
     assert table.loc[2020, "services_share_gdp"] == pytest.approx(61.4)
     assert table.loc[2021, "sei_va_growth"] == pytest.approx(8.0)
     assert pd.isna(table.loc[2020, "sei_va_growth"])
-    assert list(table.columns) == ["services_share_gdp", "sei_va_growth"]
+    assert list(table.columns) == ["services_share_gdp", "sei_va_growth", "sei_va_real"]
 
 
 def test_catalogue_covers_the_required_indicators():

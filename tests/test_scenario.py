@@ -120,8 +120,8 @@ def test_wrong_types(write_scenario):
         "got 'later'.",
         "s.yaml:7: targets.sei_va_growth.tolerance | must be a number >= 0, in the target's own "
         "unit; got -1.",
-        "s.yaml:7: targets.sei_va_growth.measur | unknown key. Allowed: tolerance, measure. "
-        "Did you mean 'measure'?",
+        "s.yaml:7: targets.sei_va_growth.measur | unknown key. Allowed: tolerance, measure, "
+        "strict. Did you mean 'measure'?",
     ]
 
 

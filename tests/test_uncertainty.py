@@ -104,3 +104,21 @@ def test_unsupported_models_run_member_by_member_with_pysd(tmp_path):
     assert ens.notice == ("pt.mdl uses SAMPLEIFTRUE, which the batch engine does "
                           "not support; its 3 members ran one by one with PySD.")
     np.testing.assert_allclose(ens.values["x"][1], [2.0, 3.0, 5.0])
+
+
+@pytest.mark.parametrize("strict,share", [(False, (0.12 - 0.075) / 0.06),
+                                          (True, (0.085 - 0.075) / 0.06)])
+def test_above_the_about_band_counts_as_met_unless_strict(write_scenario, strict, share):
+    """SEI growth uniform on [6%, 12%] with the loops off: 8% 左右 (±0.5) is met from 7.5% up,
+    or, read strictly, only up to 8.5%; run and uncertainty judge alike."""
+    from sim import runner
+
+    path = write_scenario(model=str(MODEL), constants={**LOOPS_OFF, "sei real growth": 0.1035},
+                          targets={"sei_va_growth": {"strict": strict}}, uncertainty={
+        "samples": 4000, "seed": 7, "parameters": {
+            "sei real growth": {"distribution": "uniform", "lower": 0.06, "upper": 0.12}}})
+    single = runner.simulate(path).targets.set_index("id").loc["sei_va_growth"]
+    assert single["projected"] == pytest.approx(10.35, abs=1e-6)
+    assert single["status"] == ("above" if strict else "exceeded")
+    row = uncertainty.run(path).probabilities.set_index("id").loc["sei_va_growth"]
+    assert row["p_met"] == pytest.approx(share, abs=0.02)

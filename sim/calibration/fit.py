@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import optimize
 from scipy import stats as sps
 
-from .. import engine, ensemble
+from .. import engine, ensemble, measures
 from .. import indicators as ind
 from ..scenario import with_values
 from .. import anchoring
@@ -116,7 +116,7 @@ class Objective:
         for variable, measure, scale, where, years in self._plan_cache:
             saved, values = ens.yearly(variable)
             if measure == "yoy":
-                saved, values = saved[1:], (values[1:] / values[:-1] - 1)
+                saved, values = saved[1:], measures.yoy(values) / 100.0
             index = np.searchsorted(saved, years)
             found = (index < len(saved)) & (saved[np.minimum(index, len(saved) - 1)] == years)
             out[where[found]] = values[index[found]] * scale
@@ -260,9 +260,9 @@ def _check_values(spec: Spec, results: pd.DataFrame, catalogue) -> pd.DataFrame:
         series = table[c.indicator] if c.indicator in table.columns else yearly[c.indicator]
         a, b = float(series.get(c.start, np.nan)), float(series.get(c.end, np.nan))
         if c.measure == "cagr":
-            value = ((b / a) ** (1 / (c.end - c.start)) - 1) * 100
+            value = float(measures.cagr(b, a, c.end - c.start))
         elif c.measure == "change_per_year":
-            value = (b - a) / (c.end - c.start)
+            value = float(measures.points_per_year(b, a, c.end - c.start))
         else:
             value = b
         rows.append({"check": c.label, "indicator": c.indicator, "measure": c.measure,

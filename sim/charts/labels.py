@@ -5,22 +5,28 @@ from __future__ import annotations
 import math
 import textwrap
 
-UNIT_ZH = {"100 million yuan": "亿元", "%": "%", "%/year": "%", "count": "家",
-           "enterprises": "家", "10 thousand people": "万人", "Dmnl": ""}
+UNIT_ZH = {"100 million yuan": "亿元", "%": "%", "%/year": "%", "enterprises": "家",
+           "10 thousand people": "万人", "10 thousand TEU": "万标准箱", "Dmnl": "",
+           "1/Year": "1/年", "Year": "年", "enterprises/Year": "家/年",
+           "100 million yuan/Year": "亿元/年", "100 million yuan/(10 thousand people)": "亿元/万人"}
 COMPARATOR_TEXT = {
     "zh": {"approx": "约 {v}（±{tol}）", "at_least": "≥ {v}", "reach": "达到 {v}"},
     "en": {"approx": "about {v} (±{tol})", "at_least": "≥ {v}", "reach": "reach {v}"},
 }
 WORDS = {
     "zh": {"projected": "预测", "target": "目标", "required": "目标所需路径", "year": "年份",
-           "cagr": "年均增长", "cumulative_growth": "累计增长", "overview": "规划目标总览",
-           "met": "达标", "below": "未达标", "above": "高于区间", "unit": "单位："},
+           "cagr": "年均增长", "cumulative_growth": "累计增长",
+           "average_growth": "年均增长", "overview": "规划目标总览",
+           "met": "达标", "exceeded": "超额", "below": "未达标", "above": "高于区间",
+           "unit": "单位："},
     "en": {"projected": "projected", "target": "target", "required": "path the target needs",
            "year": "year", "cagr": "average annual growth", "cumulative_growth": "total growth",
-           "overview": "Plan targets at a glance", "met": "met", "below": "below target",
-           "above": "above band", "unit": "unit: "},
+           "average_growth": "average annual growth",
+           "overview": "Plan targets at a glance", "met": "met", "exceeded": "exceeded",
+           "below": "below target", "above": "above band", "unit": "unit: "},
 }
-STATUS_COLOURS = {"met": "#1a7f37", "below": "#cf222e", "above": "#9a6700"}
+STATUS_COLOURS = {"met": "#1a7f37", "exceeded": "#1a7f37", "below": "#cf222e",
+                  "above": "#9a6700"}
 PALETTE = ["#0969da", "#cf222e", "#1a7f37", "#8250df", "#bc4c00", "#1b7c83", "#6e7781"]
 INK = "#24292f"
 GREY = "#57606a"
@@ -41,10 +47,16 @@ def unit_label(unit: str, lang: str) -> str:
     return UNIT_ZH.get(unit, unit) if lang == "zh" else unit
 
 
+def target_unit(target, lang: str) -> str:
+    """A catalogue row's unit (target or indicator): its own Chinese unit in Chinese."""
+    return getattr(target, "unit_zh", None) or UNIT_ZH.get(target.unit, target.unit) \
+        if lang == "zh" else target.unit
+
+
 def target_text(target, lang: str) -> str:
     """The target in words, e.g. '目标 2025：≥ 6,500 家' or '目标 2025：年均增长 约 8%（±0.5）'."""
     words = WORDS[lang]
-    unit = unit_label(target.unit, lang)
+    unit = target_unit(target, lang)
     if target.measure != "level" or unit.startswith("%"):
         unit = "%"
     else:  # "1,100 × 100 million yuan" reads better than "1,100 100 million yuan"

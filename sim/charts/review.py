@@ -9,7 +9,7 @@ from __future__ import annotations
 from .axes import Axes
 from .canvas import Canvas
 from .font import glyphs
-from .labels import GREY, INK, PALETTE, indicator_name, target_text
+from .labels import GREY, INK, PALETTE, WORDS, indicator_name, target_text
 from .layout import WIDTH, chart
 
 PRINT_DPI = 300
@@ -32,7 +32,8 @@ def review_chart(data: dict, lang: str, words: dict) -> Canvas:
     if marker is not None:
         items.append((words["target"], "*", GREY))
     name = indicator_name(target, lang, 90, lambda text: glyphs().width(text, 12) < WIDTH - 26)
-    canvas, box = chart([name, target_text(target, lang)], items, data["unit"])
+    unit = WORDS[lang]["unit"] + data["unit"] if data["unit"] else ""
+    canvas, box = chart([name, target_text(target, lang)], items, unit)
     values = [float(v) for s in paths.values() for v in s.values] + \
         [float(v) for v in actual.values]
     if required is not None:

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import measures
 from .axes import Axes
 from .canvas import Canvas
 from .files import PNG_DPI, write_all
@@ -38,10 +39,9 @@ def _band(panel: Panel):
     t, req = panel.target, panel.required
     if req is None or t.comparator != "approx" or is_nan(t.tolerance):
         return None
-    span = [year - req.index[0] for year in req.index]
-    lo = [req.iloc[0] * (1 + (t.target - t.tolerance) / 100) ** s for s in span]
-    hi = [req.iloc[0] * (1 + (t.target + t.tolerance) / 100) ** s for s in span]
-    return list(req.index), lo, hi
+    years, lo, hi = measures.band_paths(t.measure, t.target, t.comparator, t.tolerance,
+                                        int(req.index[0]), float(req.iloc[0]), int(t.year))
+    return [int(y) for y in years], [float(v) for v in lo], [float(v) for v in hi]
 
 
 def _values(panel: Panel) -> list[float]:
@@ -54,8 +54,8 @@ def _values(panel: Panel) -> list[float]:
         if band:
             values += band[1] + band[2]
     else:
-        tol = 0.0 if is_nan(t.tolerance) or t.comparator != "approx" else t.tolerance
-        values += [t.target - tol, t.target + tol]
+        lo, hi = measures.bounds(t.target, t.comparator, t.tolerance)
+        values += [lo, hi if math.isfinite(hi) else lo]
     return values
 
 
@@ -89,7 +89,7 @@ def _draw_data(ax: Axes, panel: Panel, compact: bool) -> None:
     if panel.required is None:
         x, y = ax.x(t.year), ax.y(t.target)
         if t.comparator == "approx" and not is_nan(t.tolerance):
-            lo, hi = ax.y(t.target - t.tolerance), ax.y(t.target + t.tolerance)
+            lo, hi = (ax.y(v) for v in measures.bounds(t.target, t.comparator, t.tolerance))
             ax.canvas.line([(x, lo), (x, hi)], GREY, 1.0)
             for end in (lo, hi):
                 ax.canvas.line([(x - 4, end), (x + 4, end)], GREY, 1.0)

@@ -33,10 +33,12 @@ class Time(Strict):
 
 
 class TargetOverride(Strict):
-    """A target's tolerance (in its own unit) or its reading."""
+    """A target's tolerance (in its own unit), its reading, or a strict 左右 band."""
 
     tolerance: Tolerance = None  # type: ignore[assignment]
     measure: MEASURES = None
+    strict: Annotated[bool, Field(description="true (above a 左右 band is not met) or false "
+                                              "(above it is 超额, exceeded, and met)")] = None
 
 
 class Uncertainty(Strict):
@@ -70,6 +72,6 @@ class ScenarioFile(Strict):
         min_length=1, description="a mapping of years to values, e.g. {2022: 0.03}")]] = \
         Field(None, description="a mapping of parameter names to {year: value}")
     targets: dict[str, TargetOverride] = Field(
-        None, description="a mapping of target ids to {tolerance:, measure:}")
+        None, description="a mapping of target ids to {tolerance:, measure:, strict:}")
     uncertainty: Uncertainty = Field(None, description="a mapping with samples, "
                                                               "sampling, seed, parameters")

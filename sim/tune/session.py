@@ -18,15 +18,15 @@ from pathlib import Path
 from .. import actuals as actuals_mod
 from .. import indicators as ind
 from .. import model as model_mod
-from .. import anchoring, engine
+from .. import anchoring, engine, measures
 from .. import scenario as scen
 from .. import targets as tgt
 from ..charts.labels import unit_label
 from ..errors import InputError, Problem
-from ..review import _level_series
+from ..review import level_series
 from . import controls, request
 
-MODELLED = ("met", "below", "above")
+MODELLED = measures.STATUSES
 MAX_SESSIONS = 64
 
 
@@ -166,7 +166,7 @@ class Tuner:
                  "target": _number(target.target) if target.measure == "level" else None,
                  "actuals": []}
         if self.observed is not None and ind_catalogue is not None:
-            chart["actuals"] = self._actuals.get(_level_series(target, ind_catalogue), [])
+            chart["actuals"] = self._actuals.get(level_series(target, ind_catalogue), [])
         return chart
 
     def pin(self, session: Session) -> dict:

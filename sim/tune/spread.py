@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import distributions, ensemble
 from .. import scenario as scen
+from .. import targets as tgt
 from .. import uncertainty as unc
 from ..errors import InputError, Problem
 from . import request
@@ -93,7 +94,7 @@ def run(base: scen.Scenario, current: scen.Scenario, info, catalogue, charts: li
         values = unc.target_values(ens, t)
         if values is None:
             continue
-        probabilities[t.id] = float(np.mean(unc.met(values, t)))
+        probabilities[t.id] = float(np.mean(tgt.target_met(values, t)))
         years, levels = ens.yearly(t.variable)
         if t.measure == "level":
             levels = levels * t.scale

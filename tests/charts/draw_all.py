@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.charts import calibration, fan, sensitivity, targets
+from sim.charts import calibration, fan, review, sensitivity, targets
 from sim.charts.files import write_all
 from sim.targets import catalogue_for
 
@@ -50,6 +50,12 @@ def canvases(lang: str) -> list:
             "services_price_growth", draws, grid, np.exp(-((grid - 0.05) / 0.02) ** 2), lang)),
         (f"shock_{lang}", calibration.shock_chart("服务价格冲击", shocks, lang)),
         (f"backtest_{lang}", calibration.backtest_chart("services_va", bt, 2023, lang)),
+        (f"review_{lang}", review.review_chart(
+            {"target": level, "actual": path.iloc[:3], "paths": {"基准": path, "高速": path * 1.1},
+             "band": bands, "band_at": 1, "required": path.iloc[2:] * 1.05,
+             "marker": float(path.iloc[-1] * 1.05), "index": False, "unit": "亿元"},
+            lang, {"band": "不确定性区间", "required_path": "目标所需路径", "actual": "实际值",
+                   "target": "目标"})),
     ]
 
 

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ("target", "overview", "fan", "sensitivity", "fit", "prior", "shock", "backtest")
+KINDS = ("target", "overview", "fan", "sensitivity", "fit", "prior", "shock", "backtest",
+         "review")
 
 
 def draw(folder: Path, cache: Path) -> None:

@@ -7,7 +7,7 @@ const WORDS = {
        indicator: "指标", target: "目标", projected: "预测", gap: "差距", status: "状态",
        pinned: "参照", p_met: "达标概率", tracked: "跟踪指标（未建模）", close: "关闭",
        years_help: "逐年取值（留空则用滑块的值）：某年的值决定上一年到该年的变化。",
-       met: "达标", below: "低于目标", above: "高于区间", years: "逐年", required: "目标所需路径",
+       met: "达标", exceeded: "超额", below: "低于目标", above: "高于区间", years: "逐年", required: "目标所需路径",
        actual: "实际", band: "5–95%区间", running: "计算中…", ran: "已更新", range: "范围",
        scenario_value: "情景值", saved: "已保存：", members: "个样本", name_needed:
        "请先填写新情景名称。", sector: "", on: "开", off: "关", year_table: "逐年取值"},
@@ -18,7 +18,7 @@ const WORDS = {
        p_met: "P(met)", tracked: "Tracked targets (not modelled)", close: "Close",
        years_help: "Values year by year (empty: the slider's value); a year's value sets the " +
                    "change from the year before.",
-       met: "met", below: "below", above: "above band", years: "years",
+       met: "met", exceeded: "exceeded", below: "below", above: "above band", years: "years",
        required: "path the target needs", actual: "actual", band: "5-95% band",
        running: "running…", ran: "updated", range: "range", scenario_value: "scenario",
        saved: "Saved: ", members: "members", name_needed: "Give the new scenario a name first.",
