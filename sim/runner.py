@@ -99,6 +99,17 @@ def _chart_inputs(sim: Simulation, target, lang: str):
     return yearly, tgt.required_path(yearly, target), unit_label(doc_units, lang)
 
 
+def _provenance_of(sim: Simulation, target) -> dict[int, str]:
+    """Whether each year of a target's chart path is observed, filled, modelled or
+    projected: the provenance of the level indicator of the target's variable."""
+    catalogue = ind.catalogue_for(sim.scenario.model)
+    levels = catalogue[(catalogue["variable"] == target.variable)
+                       & (catalogue["measure"] == "level")]["id"]
+    table = sim.anchor.provenance
+    column = next((i for i in levels if i in table.columns), None)
+    return {} if column is None else {int(y): v for y, v in table[column].items()}
+
+
 def _title(scenario: scen.Scenario, lang: str) -> str:
     return scenario.title.get(lang) or scenario.title.get("en") or scenario.name
 
@@ -116,14 +127,17 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
     for target in first.target_catalogue.itertuples(index=False):
         if status[target.id] not in measures.STATUSES:
             continue
-        paths, required, unit = {}, None, ""
+        paths, required, unit, provenance, as_of = {}, None, "", {}, None
         for sim in sims:
             series, req, unit = _chart_inputs(sim, target, lang)
             label = words["projected"] if len(sims) == 1 else _title(sim.scenario, lang)
             paths[label] = series
             required = required if required is not None else req
+            if sim.anchor is not None:
+                provenance[label] = _provenance_of(sim, target)
+                as_of = sim.anchor.as_of
         panels.append(Panel(target, paths, required, unit,
-                            status[target.id] if len(sims) == 1 else ""))
+                            status[target.id] if len(sims) == 1 else "", provenance, as_of))
     title = words["overview"]
     if len(sims) == 1:
         title = f"{title} · {_title(first.scenario, lang)}"

@@ -18,12 +18,15 @@ WORDS = {
            "cagr": "年均增长", "cumulative_growth": "累计增长",
            "average_growth": "年均增长", "overview": "规划目标总览",
            "met": "达标", "exceeded": "超额", "below": "未达标", "above": "高于区间",
-           "unit": "单位："},
+           "unit": "单位：", "observed": "实际值", "filled": "插补值",
+           "as_of": "实际数据截至{year}年"},
     "en": {"projected": "projected", "target": "target", "required": "path the target needs",
            "year": "year", "cagr": "average annual growth", "cumulative_growth": "total growth",
            "average_growth": "average annual growth",
            "overview": "Plan targets at a glance", "met": "met", "exceeded": "exceeded",
-           "below": "below target", "above": "above band", "unit": "unit: "},
+           "below": "below target", "above": "above band", "unit": "unit: ",
+           "observed": "observed", "filled": "filled (interpolated)",
+           "as_of": "actuals to {year}"},
 }
 STATUS_COLOURS = {"met": "#1a7f37", "exceeded": "#1a7f37", "below": "#cf222e",
                   "above": "#9a6700"}

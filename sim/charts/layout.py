@@ -36,6 +36,9 @@ def legend(canvas: Canvas, items, x0: float, y: float, right: float, size: float
         elif kind in SWATCH_ALPHA:
             canvas.polygon([(x, mid - 4), (x + 14, mid - 4), (x + 14, mid + 4), (x, mid + 4)],
                            colour, SWATCH_ALPHA[kind])
+        elif kind == "ring":
+            canvas.marker(x + 7, mid, "o", 9, colour)
+            canvas.marker(x + 7, mid, "o", 5.6, "#ffffff")
         else:
             canvas.marker(x + 7, mid, kind, 9, colour)
         canvas.text(x + 18, y, label, size, INK)

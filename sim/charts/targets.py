@@ -8,7 +8,7 @@ growth target the path that growth would take from 2020 (with its band).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import measures
@@ -32,6 +32,8 @@ class Panel:
     required: object
     unit: str
     status: str = ""
+    provenance: dict = field(default_factory=dict)  # label -> {year: observed/filled/...}
+    as_of: int | None = None
 
 
 def _band(panel: Panel):
@@ -82,10 +84,21 @@ def _draw_data(ax: Axes, panel: Panel, compact: bool) -> None:
         ax.polyline(panel.required.index, panel.required.values, GREY, 1.2, (4, 2.5))
     else:
         ax.polyline([ax.xlo, ax.xhi], [t.target, t.target], GREY, 0.8, (1, 2))
-    for i, series in enumerate(panel.paths.values()):
+    if panel.as_of is not None and ax.xlo < panel.as_of < ax.xhi:
+        ax.vline(panel.as_of, GREY, 0.6, (1, 2))
+    size = 3.5 if compact else 5
+    for i, (label, series) in enumerate(panel.paths.items()):
         colour = PALETTE[i % len(PALETTE)]
         ax.polyline(series.index, series.values, colour, 1.2 if compact else 1.6)
-        ax.markers(series.index, series.values, "o", 3.5 if compact else 5, colour)
+        ax.markers(series.index, series.values, "o", size, colour)
+        kinds = panel.provenance.get(label, {})
+        for year, value in series.items():
+            if not math.isfinite(value) or kinds.get(year) not in ("observed", "filled"):
+                continue
+            x, y = ax.x(year), ax.y(value)
+            ax.canvas.marker(x, y, "o", size * 1.9, colour)
+            if kinds[year] == "filled":  # a ring: interpolated, not observed
+                ax.canvas.marker(x, y, "o", size * 1.2, "#ffffff")
     if panel.required is None:
         x, y = ax.x(t.year), ax.y(t.target)
         if t.comparator == "approx" and not is_nan(t.tolerance):
@@ -100,6 +113,7 @@ def _legend_items(panel: Panel, lang: str) -> list[tuple[str, str, str]]:
     """(label, kind, colour) for the legend: each path, then the target."""
     words = WORDS[lang]
     items = [(label, "path", PALETTE[i % len(PALETTE)]) for i, label in enumerate(panel.paths)]
+    items += _provenance_items([panel], lang)
     if panel.required is not None:
         items.append((words["required"], "dashed", GREY))
         if _band(panel):
@@ -109,11 +123,24 @@ def _legend_items(panel: Panel, lang: str) -> list[tuple[str, str, str]]:
     return items
 
 
+def _provenance_items(panels: list[Panel], lang: str) -> list[tuple[str, str, str]]:
+    """Legend entries for observed and filled values and the as-of line, where shown."""
+    words = WORDS[lang]
+    shown = {k for p in panels for kinds in p.provenance.values() for k in kinds.values()}
+    items = [(words[k], kind, INK) for k, kind in (("observed", "o"), ("filled", "ring"))
+             if k in shown]
+    as_of = {p.as_of for p in panels if p.as_of is not None}
+    if as_of:
+        items.append((words["as_of"].format(year=min(as_of)), "dotted", GREY))
+    return items
+
+
 def _overview_legend(panels: list[Panel], lang: str) -> list[tuple[str, str, str]]:
     """Each path, the required path and the target markers, as far as any panel has them."""
     words = WORDS[lang]
     items = [(label, "path", PALETTE[i % len(PALETTE)])
              for i, label in enumerate(panels[0].paths)]
+    items += _provenance_items(panels, lang)
     if any(p.required is not None for p in panels):
         items.append((words["required"], "dashed", GREY))
     shapes = {_target_marker(p) for p in panels if p.required is None}

@@ -105,3 +105,23 @@ def test_write_charts_writes_a_png_and_an_svg_per_target_and_the_overview(catalo
     assert names == sorted(f"{stem}.{ext}" for stem in [panels[0].target.id,
                                                          panels[1].target.id, "overview"]
                            for ext in ("png", "svg"))
+
+
+def test_observed_and_filled_values_are_marked_and_the_as_of_year_drawn():
+    from sim.charts.canvas import Circle
+
+    path = pd.Series([10.0, 11, 12, 13, 14, 15], index=YEARS)
+    kinds = {2020: "observed", 2021: "filled", 2022: "observed", 2023: "projected"}
+    plain = charts.target_chart(charts.Panel(target(measure="level", target=16.0), {"预测": path},
+                                             None, "亿元"), "zh")
+    marked = charts.target_chart(charts.Panel(target(measure="level", target=16.0),
+                                              {"预测": path}, None, "亿元", "", {"预测": kinds},
+                                              2022), "zh")
+    circles = [i for i in marked.items if isinstance(i, Circle)]
+    extra = len(circles) - len([i for i in plain.items if isinstance(i, Circle)])
+    # a large dot for each of the three values, a white ring centre for the filled one,
+    # and the legend's dot and ring (two circles)
+    assert extra == 3 + 1 + 1 + 2
+    assert sum(c.colour == "#ffffff" for c in circles) == 2   # the filled value, its legend
+    texts = [i.text for i in marked.items if isinstance(i, Text)]
+    assert {"实际值", "插补值", "实际数据截至2022年"} <= set(texts)
