@@ -23,40 +23,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "baseline.yaml"
-SLIDER_BUDGET_MS = 100.0
-UNCERTAINTY_BUDGET_MS = 1000.0
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-MOVE = """([name, value, id]) => new Promise((resolve) => {
-  const cell = document.querySelector(`#targets tr[data-id="${id}"] .projected`);
-  const before = cell.dataset.value;
-  const slider = document.querySelector(`input[type=range][data-name="${name}"]`);
-  const t0 = performance.now();
-  const seen = new MutationObserver(() => {
-    if (cell.dataset.value === before) return;
-    seen.disconnect();
-    requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-  });
-  seen.observe(document.querySelector("#targets"), {subtree: true, childList: true,
-                                                     characterData: true, attributes: true});
-  setTimeout(() => { seen.disconnect(); resolve(null); }, 10000);  // nothing changed
-  slider.value = value;
-  slider.dispatchEvent(new Event("input", {bubbles: true}));
-})"""
-UNCERTAINTY = """(n) => new Promise((resolve) => {
-  const table = document.querySelector("#targets");
-  table.classList.remove("with-prob");
-  document.querySelector("#samples").value = n;
-  const t0 = performance.now();
-  const seen = new MutationObserver(() => {
-    if (!table.classList.contains("with-prob")) return;
-    seen.disconnect();
-    requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-  });
-  seen.observe(table, {attributes: true});
-  setTimeout(() => { seen.disconnect(); resolve(null); }, 30000);  // an error in the page
-  document.querySelector("#uncertainty").click();
-})"""
+sys.path.insert(0, str(ROOT))
+
+from tests.tune.probes import (ARGS, MOVE, SLIDER_BUDGET_MS, UNCERTAINTY,  # noqa: E402
+                               UNCERTAINTY_BUDGET_MS)
 
 
 def server_side(actuals, as_of, moves: int) -> float:

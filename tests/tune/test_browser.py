@@ -14,30 +14,8 @@ from sim.cli import main
 from sim.tune import server
 
 from ..conftest import MODEL, SCENARIOS
+from .probes import ARGS, MOVE, SLIDER_BUDGET_MS, UNCERTAINTY_BUDGET_MS
 
-SLIDER_BUDGET_MS = 100
-UNCERTAINTY_BUDGET_MS = 1000
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-
-# Moves a slider as a drag does (value, then an input event) and resolves with the time until
-# the projected value of `id` has changed in the table and the next frame has been painted.
-MOVE = """([name, value, id]) => new Promise((resolve) => {
-  const cell = document.querySelector(`#targets tr[data-id="${id}"] .projected`);
-  const before = cell.dataset.value;
-  const slider = document.querySelector(`input[type=range][data-name="${name}"]`);
-  const t0 = performance.now();
-  const seen = new MutationObserver(() => {
-    if (cell.dataset.value === before) return;
-    seen.disconnect();
-    requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-  });
-  seen.observe(document.querySelector("#targets"), {subtree: true, childList: true,
-                                                     characterData: true, attributes: true});
-  setTimeout(() => { seen.disconnect(); resolve(null); }, 10000);  // nothing changed
-  slider.value = value;
-  slider.dispatchEvent(new Event("input", {bubbles: true}));
-})"""
 RAN = "() => document.querySelector('#status-line').textContent === '已更新'"
 TABLE = """() => Object.fromEntries([...document.querySelectorAll('#targets tbody tr')].map(
   (tr) => [tr.dataset.id, {value: Number(tr.querySelector('.projected').dataset.value),
