@@ -23,6 +23,11 @@ UNARY = ["ABS", "EXP", "LN", "SQRT", "SIN", "COS", "TAN", "ARCTAN", "ARCSIN", "A
          "SINH", "COSH", "TANH", "INTEGER"]
 BINARY = ["MIN", "MAX", "MODULO", "QUANTUM", "ZIDZ", "POWER", "LOG"]
 OPERATORS = ["+", "-", "*", "/", "^"]
+# functions drawn by kind of call, and the number of arguments of those that take more than one
+CALLS = {"unary": UNARY, "binary": BINARY, "xidz": ["XIDZ"], "lookup": ["tab"],
+         "time": ["STEP", "RAMP", "PULSE", "PULSE TRAIN"]}
+ARITY = {**dict.fromkeys(BINARY, 2), "XIDZ": 3, "STEP": 2, "RAMP": 3, "PULSE": 2,
+         "PULSE TRAIN": 4}
 # Python raises a negative number to a fractional power as a complex number, numpy gives
 # NaN: a power's exponent is a whole number, or its base is ABS(...)
 EXPONENTS = ["2", "3", "-1", "0", "1", "-2", "(-1)", "2.0"]
@@ -61,20 +66,12 @@ def expressions(draw, names: tuple[str, ...], depth: int = 3) -> str:
         return text
     if kind == "neg":
         return f"-{_paren(draw(sub), draw(wrap))}"
-    if kind == "unary":
-        return f"{draw(st.sampled_from(UNARY))}({draw(sub)})"
-    if kind == "binary":
-        return f"{draw(st.sampled_from(BINARY))}({draw(sub)}, {draw(sub)})"
-    if kind == "xidz":
-        return f"XIDZ({draw(sub)}, {draw(sub)}, {draw(sub)})"
-    if kind == "lookup":
-        return f"tab({draw(sub)})"
+    if kind in CALLS:
+        functions = CALLS[kind]
+        fn = functions[0] if len(functions) == 1 else draw(st.sampled_from(functions))
+        return f"{fn}({', '.join(draw(sub) for _ in range(ARITY.get(fn, 1)))})"
     if kind == "inline":
         return f"WITH LOOKUP({draw(sub)}, ([(-5,-5)-(5,5)],(-1,2),(0,-1),(2,2)))"
-    if kind == "time":
-        fn = draw(st.sampled_from(["STEP", "RAMP", "PULSE", "PULSE TRAIN"]))
-        args = {"STEP": 2, "RAMP": 3, "PULSE": 2, "PULSE TRAIN": 4}[fn]
-        return f"{fn}({', '.join(draw(sub) for _ in range(args))})"
     return f"IF THEN ELSE({draw(conditions(names, depth - 1))}, {draw(sub)}, {draw(sub)})"
 
 
