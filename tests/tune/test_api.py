@@ -14,22 +14,11 @@ from sim.tune import spread
 from sim.tune.app import create_app
 from sim.tune.session import Tuner
 
-from ..conftest import LOOPS_OFF, MODEL, REPO, SCENARIOS
+from ..conftest import LOOPS_OFF, MODEL, REPO
+from .conftest import cli_targets
 
 testclient = pytest.importorskip("starlette.testclient")
 ACTUALS = REPO / "calibration" / "data" / "actuals.csv"
-
-
-@pytest.fixture
-def opened(tmp_path):
-    """A copy of the baseline scenario in its own folder, as the page opens it."""
-    folder = tmp_path / "scenarios"
-    folder.mkdir()
-    text = (SCENARIOS / "baseline.yaml").read_text(encoding="utf-8")
-    path = folder / "baseline.yaml"
-    path.write_text(text.replace("model: ../models/qingdao_fyp.mdl", f"model: {MODEL}"),
-                    encoding="utf-8")
-    return path
 
 
 def client_for(path, **kw):
@@ -39,13 +28,6 @@ def client_for(path, **kw):
 def start(client):
     info = client.post("/api/session").json()
     return info, {"X-Session": info["session"]}
-
-
-def cli_targets(tmp_path, scenario, *args) -> pd.DataFrame:
-    out = tmp_path / f"out-{len(list(tmp_path.iterdir()))}"
-    result = CliRunner().invoke(main, ["run", str(scenario), "--out", str(out), *args])
-    assert result.exit_code == 0, result.output
-    return pd.read_csv(out / "targets.csv", encoding="utf-8-sig").set_index("id")
 
 
 def assert_same_targets(page: dict, cli: pd.DataFrame):
