@@ -36,3 +36,21 @@ def write_scenario(tmp_path):
         return path
 
     return write
+
+
+def vensim_model(equations: dict, final: float = 2, step: float = 1, saveper: float = 1,
+                 units: str = "") -> str:
+    """The text of a small Vensim model: {name: "expression" or ("expression", "units")}
+    and the control section, starting at time 0."""
+    lines = ["{UTF-8}"]
+    controls = {"INITIAL TIME": 0, "FINAL TIME": final, "TIME STEP": step, "SAVEPER": saveper}
+    for name, body in {**equations, **{k: (str(v), units) for k, v in controls.items()}}.items():
+        expression, unit = body if isinstance(body, tuple) else (body, "")
+        lines.append(f"{name} = {expression}\n\t~\t{unit}\n\t~\t\n\t|")
+    return "\n".join(lines) + "\n"
+
+
+# a stock draining at a rate: the smallest model with a stock, a flow and a ranged constant
+DECAY = vensim_model({"stock": ("INTEG(-outflow, 100)", "units"),
+                      "outflow": ("stock * rate", "units/Year"),
+                      "rate": ("0.5", "1/Year [0,1]")}, units="Year")

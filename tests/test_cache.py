@@ -12,13 +12,8 @@ from sim.charts.font import Glyphs
 from sim.cli import main
 from sim.errors import SimError
 
-from .conftest import SCENARIOS
+from .conftest import DECAY, SCENARIOS
 
-DECAY = ("{UTF-8}\nstock = INTEG(-outflow, 100)\n\t~\tunits\n\t~\t\n\t|\n"
-         "outflow = stock * rate\n\t~\tunits/Year\n\t~\t\n\t|\n"
-         "rate = 0.5\n\t~\t1/Year [0,1]\n\t~\t\n\t|\n"
-         "INITIAL TIME = 0\n\t~\tYear\n\t~\t\n\t|\nFINAL TIME = 2\n\t~\tYear\n\t~\t\n\t|\n"
-         "TIME STEP = 1\n\t~\tYear\n\t~\t\n\t|\nSAVEPER = 1\n\t~\tYear\n\t~\t\n\t|\n")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 
-from .conftest import MODEL, SCENARIOS
+from .conftest import DECAY, MODEL, SCENARIOS
 
 
 @pytest.fixture
@@ -131,13 +131,7 @@ def test_compare_rejects_two_scenarios_with_one_name(cli):
 
 
 def test_run_any_vensim_model_without_plan_targets(cli, tmp_path):
-    (tmp_path / "decay.mdl").write_text(
-        "{UTF-8}\nstock = INTEG(-outflow, 100)\n\t~\tunits\n\t~\t\n\t|\n"
-        "outflow = stock * rate\n\t~\tunits/Year\n\t~\t\n\t|\n"
-        "rate = 0.5\n\t~\t1/Year [0,1]\n\t~\t\n\t|\n"
-        "INITIAL TIME = 0\n\t~\tYear\n\t~\t\n\t|\nFINAL TIME = 2\n\t~\tYear\n\t~\t\n\t|\n"
-        "TIME STEP = 1\n\t~\tYear\n\t~\t\n\t|\nSAVEPER = 1\n\t~\tYear\n\t~\t\n\t|\n",
-        encoding="utf-8")
+    (tmp_path / "decay.mdl").write_text(DECAY, encoding="utf-8")
     (tmp_path / "d.yaml").write_text("model: decay.mdl\n", encoding="utf-8")
     result = cli("run", "d.yaml", "--lang", "en", "--set", "rate=0.25")
     assert result.exit_code == 0, result.output

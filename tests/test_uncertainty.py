@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from sim import engine, ensemble, scenario, sensitivity, uncertainty
 from sim.cli import main
 
-from .conftest import LOOPS_OFF, MODEL, SCENARIOS
+from .conftest import LOOPS_OFF, MODEL, SCENARIOS, vensim_model
 
 
 def test_members_equal_single_pysd_runs():
@@ -92,11 +92,8 @@ def test_sobol_needs_a_power_of_two(write_scenario):
 
 def test_unsupported_models_run_member_by_member_with_pysd(tmp_path):
     mdl = tmp_path / "pt.mdl"
-    mdl.write_text("{UTF-8}\nx = SAMPLE IF TRUE(Time > 0.5, height, 0)\n\t~\t\n\t~\t\n\t|\n"
-                   "height = 1\n\t~\t [0,10]\n\t~\t\n\t|\n"
-                   "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 4\n\t~\t\n\t~\t\n\t|\n"
-                   "TIME STEP = 1\n\t~\t\n\t~\t\n\t|\nSAVEPER = 1\n\t~\t\n\t~\t\n\t|\n",
-                   encoding="utf-8")
+    mdl.write_text(vensim_model({"x": "SAMPLE IF TRUE(Time > 0.5, height, 0)",
+                                 "height": ("1", " [0,10]")}, final=4), encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
     ens = ensemble.run(s, pd.DataFrame({"height": [2.0, 3.0, 5.0]}))

@@ -9,7 +9,7 @@ import pytest
 from sim import engine, model, scenario
 from sim.engine import batch
 
-from ..conftest import MODEL, SCENARIOS
+from ..conftest import MODEL, SCENARIOS, vensim_model
 
 @pytest.mark.parametrize("name", ["baseline", "plan_path", "downside", "upside"])
 def test_every_shipped_scenario_matches_pysd(name):
@@ -51,9 +51,7 @@ def test_random_members_at_once_match_pysd_one_by_one():
 
 def test_unsupported_models_fall_back_to_pysd_with_a_notice(tmp_path):
     mdl = tmp_path / "pt.mdl"
-    mdl.write_text("{UTF-8}\nx = SAMPLE IF TRUE(Time > 2, Time, 0)\n\t~\t\n\t~\t\n\t|\n"
-                   "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 6\n\t~\t\n\t~\t\n\t|\n"
-                   "TIME STEP = 1\n\t~\t\n\t~\t\n\t|\nSAVEPER = 1\n\t~\t\n\t~\t\n\t|\n",
+    mdl.write_text(vensim_model({"x": "SAMPLE IF TRUE(Time > 2, Time, 0)"}, final=6),
                    encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
@@ -166,12 +164,8 @@ def test_a_run_the_batch_engine_declines_falls_back_to_pysd(tmp_path):
     from sim import ensemble
 
     mdl = tmp_path / "d.mdl"
-    mdl.write_text("{UTF-8}\nx = DELAY3(height, 1)\n\t~\t\n\t~\t\n\t|\n"
-                   "height = base + Time\n\t~\t\n\t~\t\n\t|\n"
-                   "base = 1\n\t~\t\n\t~\t\n\t|\n"
-                   "INITIAL TIME = 0\n\t~\t\n\t~\t\n\t|\nFINAL TIME = 2\n\t~\t\n\t~\t\n\t|\n"
-                   "TIME STEP = 0.5\n\t~\t\n\t~\t\n\t|\nSAVEPER = 0.5\n\t~\t\n\t~\t\n\t|\n",
-                   encoding="utf-8")
+    mdl.write_text(vensim_model({"x": "DELAY3(height, 1)", "height": "base + Time",
+                                 "base": "1"}, step=0.5, saveper=0.5), encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: d.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
     results, used, notice = engine.run_with(s)
