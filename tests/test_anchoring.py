@@ -14,21 +14,24 @@ from sim import scenario as scen
 from .conftest import LOOPS_OFF
 
 HEADER = "year,indicator,value,unit,grade,basis,source\n"
-ROWS = {
-    (2020, "tech_smes"): (5600, "count"),
-    (2020, "finance_va"): (850, "100 million yuan"),
-    (2021, "services_va"): (8596.07, "100 million yuan"),
-    (2021, "services_real_growth"): (9.2, "%/year"),
-    (2021, "gdp_nominal"): (14136.46, "100 million yuan"),
-    (2022, "gdp_nominal"): (14920.75, "100 million yuan"),
-    (2022, "gdp_real_growth"): (3.9, "%/year"),
-    (2023, "services_va"): (10000.0, "100 million yuan"),
-    (2021, "high_tech_enterprises"): (5554, "count"),
-    (2023, "high_tech_enterprises"): (7000, "count"),
-    (2022, "services_trade"): (900.0, "100 million yuan"),
-    (2023, "finance_va"): (1000.0, "100 million yuan"),
-    (2021, "sei_va_growth"): (12.0, "%/year"),
-}
+# year, indicator, value, unit: the actuals every test here anchors on
+TABLE = """
+2020 tech_smes 5600 count
+2020 finance_va 850 100 million yuan
+2021 services_va 8596.07 100 million yuan
+2021 services_real_growth 9.2 %/year
+2021 gdp_nominal 14136.46 100 million yuan
+2022 gdp_nominal 14920.75 100 million yuan
+2022 gdp_real_growth 3.9 %/year
+2023 services_va 10000.0 100 million yuan
+2021 high_tech_enterprises 5554 count
+2023 high_tech_enterprises 7000 count
+2022 services_trade 900.0 100 million yuan
+2023 finance_va 1000.0 100 million yuan
+2021 sei_va_growth 12.0 %/year
+"""
+ROWS = {(int(y), i): (float(v), " ".join(u)) for y, i, v, *u in
+        (line.split() for line in TABLE.strip().splitlines())}
 
 
 def write_actuals(path, rows=ROWS):

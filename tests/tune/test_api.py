@@ -228,29 +228,27 @@ def test_requests_for_other_hosts_are_refused(opened):
     assert local.get("/static/echarts.min.js").status_code == 200
 
 
-def test_tune_command_reports_a_taken_port(opened):
+def tune_on_a_taken_port(opened, host: str):
+    """`sim tune` asked to serve on `host` at a port another socket holds."""
     import socket
 
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         s.listen()
         port = s.getsockname()[1]
-        result = CliRunner().invoke(main, ["tune", str(opened), "--no-browser",
-                                           "--port", str(port)])
+        return port, CliRunner().invoke(main, ["tune", str(opened), "--no-browser",
+                                               "--host", host, "--port", str(port)])
+
+
+def test_tune_command_reports_a_taken_port(opened):
+    port, result = tune_on_a_taken_port(opened, "127.0.0.1")
     assert result.exit_code == 1
     assert result.output == (f"Error: cannot serve on 127.0.0.1:{port} (Address already in "
                              "use). Choose another port with --port (0: any free port).\n")
 
 
 def test_tune_command_warns_before_serving_beyond_this_machine(opened):
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("0.0.0.0", 0))
-        s.listen()
-        port = s.getsockname()[1]
-        result = CliRunner().invoke(main, ["tune", str(opened), "--no-browser",
-                                           "--host", "0.0.0.0", "--port", str(port)])
+    port, result = tune_on_a_taken_port(opened, "0.0.0.0")
     assert result.exit_code == 1
     assert result.stderr == (
         "warning: serving on 0.0.0.0: anyone who can reach this address can use the page "
