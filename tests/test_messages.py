@@ -5,9 +5,14 @@ import pytest
 from sim import messages
 
 
-def test_every_entry_reads_in_both_languages_or_is_the_same_in_both():
-    for key, entry in messages.MESSAGES.items():
-        assert isinstance(entry, str) or set(entry) == set(messages.LANGS), key
+def test_every_entry_has_a_text_in_each_language_with_the_same_fields():
+    import string
+
+    for key, entry in messages.catalogue().items():
+        assert all(entry[lang] for lang in messages.LANGS), key
+        fields = [{f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f}
+                  for lang in messages.LANGS]
+        assert fields[0] == fields[1], key
 
 
 def test_text_fills_the_template_in_the_language_asked():
