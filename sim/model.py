@@ -195,20 +195,6 @@ class ModelInfo:
         hint = suggest(name, self.parameters) or suggest(name.replace("_", " "), self.parameters)
         return f"unknown parameter.{hint} Run 'sim params' for the list."
 
-    def known_parameters(self, mapping: dict, file: str, prefix: str, problems: list):
-        """(value, key, line, parameter) for each entry of a YAML `mapping` that names a
-        tunable parameter; each other name is added to `problems`, with a near miss."""
-        from .errors import Problem
-        from .yamlfile import line_of
-
-        for name, value in mapping.items():
-            key, line = f"{prefix}.{name}", line_of(mapping, name)
-            p = self.parameter(name)
-            if p is None:
-                problems.append(Problem(file, key, self.unknown_parameter(name), line))
-                continue
-            yield value, key, line, p
-
     def table(self) -> pd.DataFrame:
         """Every tunable parameter with value, unit, range and description."""
         rows = [
