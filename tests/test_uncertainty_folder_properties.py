@@ -115,7 +115,7 @@ def damage(draw):
     name = draw(st.sampled_from(FILES))
     if how == "rows":
         kinds = draw(st.lists(st.sampled_from(ROW_BREAKS), min_size=1, max_size=3))
-        breaks = [draw(st.composite(kind)()) for kind in kinds]
+        breaks = [kind(draw) for kind in kinds]
         picks = draw(st.lists(st.integers(0, 10**6), min_size=len(kinds), max_size=len(kinds)))
 
         def apply(folder):  # distinct rows with a spread, so that no break undoes another
