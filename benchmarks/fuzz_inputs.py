@@ -3,8 +3,10 @@
     SIM_CACHE_DIR=/tmp/simcache python3 benchmarks/fuzz_inputs.py [--cases 10000] [--kind K]
 
 For each kind (scenarios, uncertainty sections, --set options, calibration specs, models
-through model:, actuals files) prints the cases tried, the failures (a zero exit code, a traceback, a
-malformed message or an output folder) and the first failing inputs. The goal is none.
+through model:, actuals files, calibration data files, uncertainty folders given to
+`sim review --uncertainty`) prints the cases tried, the failures (a zero exit code, a
+traceback, a malformed message or an output folder) and the first failing inputs. The goal
+is none.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from hypothesis import strategies as st  # noqa: E402
 
 from tests import mutations as m  # noqa: E402
 from tests import test_actuals_properties as actuals_props  # noqa: E402
+from tests import test_calibration_data_properties as data_props  # noqa: E402
 from tests import test_input_properties as props  # noqa: E402
+from tests import test_uncertainty_folder_properties as folder_props  # noqa: E402
 
 
 def kinds():
@@ -62,6 +66,8 @@ def kinds():
         "model": (st.data(), model),
         "actuals": (actuals_props.damaged(),
                     actuals_props.test_no_damaged_actuals_file_passes.hypothesis.inner_test),
+        "calibration_data": (data_props.cases(), lambda case: data_props.attempt(*case)),
+        "uncertainty_folder": (folder_props.damage(), folder_props.attempt),
     }
 
 
@@ -92,10 +98,12 @@ def main() -> None:
     for kind, (strategy, check) in kinds().items():
         if args.kind and kind not in args.kind:
             continue
+        if kind == "uncertainty_folder":
+            folder_props.real_folder()  # made once, before any case is drawn
         start = time.perf_counter()
         tried, failures = fuzz(kind, strategy, check, args.cases)
         total += len(failures)
-        print(f"{kind:12s} {tried:6d} cases  {len(failures):4d} failures  "
+        print(f"{kind:18s} {tried:6d} cases  {len(failures):4d} failures  "
               f"{time.perf_counter() - start:7.1f} s", flush=True)
         for case, error in failures[:5]:
             print(f"    {error}\n      input: {case}")

@@ -16,8 +16,8 @@ The status words and their rules are STATUS and RULES below: the report prints R
 
 from __future__ import annotations
 
-import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import actuals as actuals_mod
+from . import bandfile
 from . import indicators as ind
 from . import measures
 from . import model as model_mod
@@ -396,24 +397,20 @@ def _bands(folder, sims):
     """The percentiles of an uncertainty folder and the scenario they belong to."""
     if folder is None:
         return None, None
-    path = Path(folder) / "percentiles.csv"
-    where = display_path(Path(folder))
-    if not path.is_file():
+    folder = Path(folder)
+    where = display_path(folder)
+    if not os.path.lexists(folder / "percentiles.csv"):
         raise InputError([Problem(where, "--uncertainty", "no percentiles.csv here. Give a "
                                   "folder written by 'sim uncertainty'.")])
-    try:
-        manifest = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-        drawn = manifest["scenario_sha256"]
-    except (OSError, ValueError, KeyError):
-        raise InputError([Problem(where, "--uncertainty", "no scenario_sha256 in "
-                                  "manifest.json. Rerun 'sim uncertainty' on the scenario.")]
-                         ) from None
+    name, drawn = bandfile.scenario_hash(folder)
     for sim in sims:
         if scen.scenario_hash(sim.scenario) == drawn:
-            return pd.read_csv(path, encoding="utf-8-sig"), sim.scenario.name
+            span = (sim.scenario.time["initial"], sim.scenario.time["final"])
+            return bandfile.percentiles(folder, set(ind.catalogue_for(sim.scenario.model)["id"]),
+                                        span), sim.scenario.name
     names = ", ".join(s.scenario.name for s in sims)
     data, year = display_path(sims[0].scenario.actuals), sims[0].scenario.as_of
-    raise InputError([Problem(where, "--uncertainty", f"drawn from '{manifest.get('scenario')}' "
+    raise InputError([Problem(where, "--uncertainty", f"drawn from '{name}' "
                               f"with other inputs than every scenario of this review ({names}, "
                               f"on {data} to {year}). Rerun 'sim uncertainty' on one of them "
                               f"with --actuals {data} --as-of {year}.")])
