@@ -50,38 +50,17 @@ def _refused(folder, text: str) -> None:
     assert result.output == f"Error: {text}\n"
 
 
-def test_a_percentile_that_is_not_a_number_is_refused(folder):
-    _edit_row(folder, 7, "p50", "n/a")
-    _refused(folder, f"{folder}/percentiles.csv:7: p50 | not a finite number ('n/a'). {RERUN}")
-
-
-def test_an_infinite_percentile_is_refused(folder):
-    _edit_row(folder, 7, "p95", "inf")
-    _refused(folder, f"{folder}/percentiles.csv:7: p95 | not a finite number ('inf'). {RERUN}")
-
-
-def test_percentiles_out_of_order_are_refused(folder):
-    _edit_row(folder, 7, "p5", "1e9")
-    _refused(folder, f"{folder}/percentiles.csv:7: percentiles of services_va 2025 are not "
-                     f"in increasing order. {RERUN}")
-
-
-def test_an_unknown_indicator_is_refused(folder):
-    _edit_row(folder, 7, "indicator", "services")
-    _refused(folder, f"{folder}/percentiles.csv:7: indicator | unknown indicator 'services'. "
-                     f"{RERUN}")
-
-
-def test_a_year_outside_the_scenario_is_refused(folder):
-    _edit_row(folder, 7, "year", "2100")
-    _refused(folder, f"{folder}/percentiles.csv:7: year | 2100 is outside the scenario's time "
-                     f"(2020 to 2025). {RERUN}")
-
-
-def test_a_duplicate_row_is_refused(folder):
-    _edit_row(folder, 7, "year", "2024")
-    _refused(folder, f"{folder}/percentiles.csv:7: duplicate row for services_va 2024 (also "
-                     f"line 6). {RERUN}")
+@pytest.mark.parametrize("column, value, problem", [
+    ("p50", "n/a", "p50 | not a finite number ('n/a')."),
+    ("p95", "inf", "p95 | not a finite number ('inf')."),
+    ("p5", "1e9", "percentiles of services_va 2025 are not in increasing order."),
+    ("indicator", "services", "indicator | unknown indicator 'services'."),
+    ("year", "2100", "year | 2100 is outside the scenario's time (2020 to 2025)."),
+    ("year", "2024", "duplicate row for services_va 2024 (also line 6)."),
+])
+def test_a_damaged_row_is_refused_with_its_line(folder, column, value, problem):
+    _edit_row(folder, 7, column, value)
+    _refused(folder, f"{folder}/percentiles.csv:7: {problem} {RERUN}")
 
 
 def test_a_missing_column_is_refused(folder):
