@@ -198,7 +198,7 @@ def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
     api = library("runner")
     _check_out(out, scenario_file, *([actuals] if actuals else []))
-    sim = api.simulate(scenario_file, constants, engine=engine_name, actuals=actuals,
+    sim = api.simulate(scenario_file, constants=constants, engine=engine_name, actuals=actuals,
                        as_of=as_of)
     _notice(sim)
     _anchor_notes(sim, lang)
@@ -218,8 +218,8 @@ def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
     api = library("runner")
     _check_out(out, *scenario_files, *([actuals] if actuals else []))
-    comparison = api.compare(scenario_files, constants, engine=engine_name, actuals=actuals,
-                             as_of=as_of)
+    comparison = api.compare(scenario_files, constants=constants, engine=engine_name,
+                             actuals=actuals, as_of=as_of)
     for sim in comparison.simulations:
         _notice(sim)
         _anchor_notes(sim, lang)
@@ -422,7 +422,7 @@ def params(model_path, as_json):
 def validate(scenario_file, constants):
     """Check SCENARIO (and the files it extends) without running it."""
     api = library("scenario")
-    s = api.load_scenario(scenario_file, constants)
+    s = api.load_scenario(scenario_file, constants=constants)
     click.echo(messages.text("validated", path=scenario_file, constants=len(s.constants),
                              series=len(s.series), model=s.model.name))
 

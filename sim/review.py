@@ -276,10 +276,10 @@ def as_of_year(actuals: pd.DataFrame, as_of: int | None) -> int:
     return int(actuals["year"].max()) if as_of is None else int(as_of)
 
 
-def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
+def build(actuals_path, scenario_paths, uncertainty_dir=None,
           as_of: int | None = None) -> Review:
     """Everything the report shows, as pandas objects."""
-    scenarios = [p if isinstance(p, scen.Scenario) else scen.load(p, sets)
+    scenarios = [p if isinstance(p, scen.Scenario) else scen.load(p)
                  for p in scenario_paths]
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):

@@ -140,3 +140,28 @@ def test_library_problems_name_arguments_not_command_line_options(repo_copy):
     with pytest.raises(InputError) as err:
         sim.uncertainty_analysis("scenarios/baseline.yaml", samples=3)
     assert str(err.value).startswith("samples: 3 | too few members: use at least ")
+    # 5 years in steps of 1/128 are 640 steps a member; 40,000,000 / 640 = 62,500 members
+    (repo_copy / "fine.yaml").write_text("extends: scenarios/upside.yaml\n"
+                                         "time: {step: 0.0078125, saveper: 1}\n",
+                                         encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        sim.uncertainty_analysis("fine.yaml", samples=100_000)
+    assert str(err.value) == ("samples: 100000 | 100,000 members of 640 steps each make "
+                              "64,000,000 model steps; the limit is 40,000,000. Use at most "
+                              "62,500 members.")
+
+
+def test_load_scenario_applies_constants_and_names_an_unknown_one(repo_copy):
+    # baseline.yaml leaves services price growth at the model's value, 0.025
+    assert "services price growth" not in sim.load_scenario("scenarios/baseline.yaml").constants
+    given = sim.load_scenario("scenarios/baseline.yaml",
+                              constants={"services_price_growth": 0.031})
+    assert given.constants["services price growth"] == 0.031
+    unknown = {"servcies price growth": 0.03}
+    with pytest.raises(InputError) as from_file:
+        sim.load_scenario("scenarios/baseline.yaml", constants=unknown)
+    with pytest.raises(InputError) as on_loaded:
+        sim.simulate(given, unknown)
+    message = ("constants: servcies price growth | unknown parameter. Did you mean 'services "
+               "price growth'? Run 'sim params' for the list.")
+    assert str(from_file.value) == str(on_loaded.value) == message

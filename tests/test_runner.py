@@ -43,8 +43,11 @@ def test_changing_the_reading_of_the_tech_contract_target(write_scenario):
 
 
 def test_compare_table_has_one_column_pair_per_scenario(tmp_path):
-    table = runner.compare([SCENARIOS / "baseline.yaml", SCENARIOS / "upside.yaml"],
-                           out=tmp_path / "cmp")
+    import pandas as pd
+
+    runner.comparison([SCENARIOS / "baseline.yaml", SCENARIOS / "upside.yaml"]).write(
+        tmp_path / "cmp")
+    table = pd.read_csv(tmp_path / "cmp" / "targets_by_scenario.csv", encoding="utf-8-sig")
     assert "baseline:projected" in table.columns and "upside:status" in table.columns
     hte = table.set_index("id").loc["high_tech_enterprises"]
     assert hte["upside:projected"] > hte["baseline:projected"]
