@@ -321,7 +321,7 @@ def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, const
 def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang):
     """The plan's review (mid-term or final): actuals, projections and targets."""
     api = library("review", "review_tables")
-    from .review import STATUS
+    from .review import STATUSES, status_word
     from .review_tables import headline_cells
 
     _check_out(out, actuals, *scenario_files)
@@ -336,8 +336,8 @@ def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang
     lines.insert(1, "  ".join("-" * w for w in widths))
     click.echo("\n".join(lines))
     counts = result.summary["status"].value_counts()
-    click.echo(", ".join(f"{STATUS[k][0 if lang == 'zh' else 1]}: {counts[k]}"
-                         for k in STATUS if k in counts))
+    click.echo(", ".join(f"{status_word(k, lang)}: {counts[k]}"
+                         for k in STATUSES if k in counts))
     click.echo(messages.text("report_at", lang, path=dest / "index.html"))
 
 

@@ -49,6 +49,6 @@ def test_a_bad_narrative_file_names_each_problem(tmp_path, monkeypatch):
     assert str(err.value).splitlines() == [
         "m.yaml:2: loops[0] | needs text for en. Give id, zh and en.",
         "m.yaml:4: loops[1] | unknown key note. Give id, zh and en.",
-        "m.yaml:8: title | unknown key. A narrative file has plan: and loops:.",
+        "m.yaml:8: title | unknown key. A narrative file has plan:, basis: and loops:.",
         "m.yaml:9: plan | must give the plan's name as zh: and en:.",
     ]

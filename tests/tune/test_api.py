@@ -43,7 +43,8 @@ def test_a_moved_slider_gives_what_sim_run_set_gives(opened, tmp_path):
     info, session = start(client)
     sei = next(p for p in info["parameters"] if p["name"] == "sei real growth")
     assert (sei["zh"], sei["unit"], sei["value"], sei["min"], sei["max"], sei["sector"]) == \
-        ("战略性新兴产业增加值实际年均增速", "1/Year", 0.08, -0.2, 0.3, "industry")
+        ("战略性新兴产业增加值实际年均增速", {"zh": "1/年", "en": "1/Year"}, 0.08, -0.2, 0.3,
+         "industry")
     assert {p["name"] for p in info["loops"]} == set(LOOPS_OFF)
     body = {"constants": {"sei real growth": 0.1, "innovation loop strength": 0}}
     page = client.post("/api/run", json=body, headers=session).json()

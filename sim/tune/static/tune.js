@@ -53,6 +53,8 @@ function fmt(v, digits = 2) {
 
 function paramLabel(p) { return S.lang === "zh" ? p.zh : p.name; }
 
+function paramUnit(p) { return p.unit[S.lang]; }
+
 // ---- controls ----------------------------------------------------------------------------
 function buildControls() {
   const info = S.info;
@@ -101,7 +103,8 @@ function paramControl(p) {
     <datalist id="${listId}"><option value="${p.value}"></option></datalist>`;
   div.querySelector("b").textContent = paramLabel(p);
   div.querySelector(".meta").textContent =
-    `${p.unit} · ${w("range")} ${range} · ${w("scenario_value")} ${p.value}`;
+    [paramUnit(p), `${w("range")} ${range}`, `${w("scenario_value")} ${p.value}`]
+      .filter(Boolean).join(" · ");
   div.title = `${p.name}: ${p.description}`;
   const slider = div.querySelector("input[type=range]");
   Object.assign(slider, {min: p.low, max: p.high, step: "any", value});
@@ -141,7 +144,8 @@ function setConstant(p, v) {
 }
 
 function openYears(p) {
-  $("#years-title").textContent = `${w("year_table")}: ${paramLabel(p)} (${p.unit})`;
+  $("#years-title").textContent = `${w("year_table")}: ${paramLabel(p)}` +
+    (paramUnit(p) ? ` (${paramUnit(p)})` : "");
   const body = $("#years-table tbody");
   body.replaceChildren();
   for (const year of S.info.years) {
