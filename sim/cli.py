@@ -146,14 +146,15 @@ def _anchor_notes(sim, lang: str) -> None:
 
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
+    from .charts.labels import short_unit
+
     rows = [tuple(messages.text(f"col_{c}", lang) for c in
                   ("id", "indicator", "target", "projected", "gap", "status"))]
     for t in targets.itertuples(index=False):
         if t.status == "tracked":
             continue
         name = getattr(t, f"indicator_{lang}")
-        unit = t.unit_zh if lang == "zh" else \
-            t.unit.replace("100 million yuan", messages.text("unit_100m_yuan", lang))
+        unit = short_unit(t.unit, lang, t.unit_zh)
         if t.measure != "level":
             unit = messages.text("unit_pct_a_year", lang)
         cmp_ = {"approx": "≈", "at_least": "≥", "reach": "≥"}[t.comparator]

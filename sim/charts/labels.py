@@ -30,6 +30,14 @@ def unit_label(unit: str, lang: str) -> str:
     return messages.text(f"unit:{unit}", lang) if messages.known(f"unit:{unit}") else unit
 
 
+def short_unit(unit: str, lang: str, unit_zh: str | None = None) -> str:
+    """A unit as the printed targets table and the tune page show it: in Chinese `unit_zh`
+    (a target's own) or the catalogue's; in English with "100 million yuan" as "100m yuan"."""
+    if lang == "zh":
+        return unit_zh if unit_zh is not None else unit_label(unit, lang)
+    return unit.replace("100 million yuan", messages.text("unit_100m_yuan", lang))
+
+
 def target_unit(target, lang: str) -> str:
     """A catalogue row's unit (target or indicator): its own Chinese unit in Chinese."""
     return getattr(target, "unit_zh", None) or unit_label(target.unit, lang) \

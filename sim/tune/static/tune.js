@@ -207,15 +207,9 @@ function targetText(t) {
   const sign = {approx: "≈", at_least: "≥", reach: "≥"}[t.comparator];
   const tol = t.comparator === "approx" && t.tolerance !== null ? `±${t.tolerance}` : "";
   const value = `${sign}${t.target}${tol}`;
-  if (t.measure === "level") return `${value} ${unitText(t.unit)}`;
+  if (t.measure === "level") return `${value} ${t.unit[S.lang]}`;
   if (S.lang === "zh") return `${t.measure === "cagr" ? "年均" : "累计"}${value} %`;
   return t.measure === "cagr" ? `${value} %/year` : `total ${value} %`;
-}
-
-function unitText(u) {
-  const zh = {"100 million yuan": "亿元", "count": "家", "enterprises": "家"};
-  const en = {"100 million yuan": "100m yuan"};
-  return (S.lang === "zh" ? zh : en)[u] ?? u;
 }
 
 function render() {
@@ -307,7 +301,7 @@ function chartOption(c, t) {
   return {
     animation: false, textStyle: {fontFamily: FONT},
     title: {text: S.lang === "zh" ? t.zh : t.en,
-            subtext: `${S.lang === "zh" ? c.unit.zh : unitText(c.unit.en)} · ${targetText(t)}`,
+            subtext: `${c.unit[S.lang]} · ${targetText(t)}`,
             left: 6, top: 2, textStyle: {fontSize: 13, fontFamily: FONT},
             subtextStyle: {fontFamily: FONT}},
     grid: {left: 56, right: 14, top: 52, bottom: 46},
