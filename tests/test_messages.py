@@ -100,9 +100,27 @@ def test_every_key_the_code_looks_up_is_in_the_catalogue():
             assert prefix + suffix in catalogue, prefix + suffix
 
 
+def _page_words() -> set[str]:
+    """The words the tune page asks for: w("...") and fill("...") in tune.js, data-t and
+    data-tp in index.html, and the statuses and measures it looks up by value."""
+    static = SIM / "tune" / "static"
+    script = (static / "tune.js").read_text(encoding="utf-8")
+    page = (static / "index.html").read_text(encoding="utf-8")
+    return set(re.findall(r'\b(?:w|fill)\("(\w+)"', script)) | \
+        set(re.findall(r'data-tp?="(\w+)"', page)) | set(measures.STATUSES) | \
+        {m for m in measures.MEASURES if m != "level"}
+
+
+def test_the_tune_page_gets_every_word_it_uses_and_no_other():
+    words = controls.page_words()
+    assert set(words["zh"]) == set(words["en"]) == _page_words()
+    assert words["zh"]["pin"] == "固定为参照" and words["en"]["saved"] == "Saved: {path}"
+
+
 def test_every_entry_is_looked_up_somewhere():
     literal, _ = _keys_in_code()
-    built = {p + s for p, suffixes in FAMILIES.items() for s in suffixes}
+    built = {p + s for p, suffixes in FAMILIES.items() for s in suffixes} | \
+        {controls.PAGE + w for w in _page_words()}
     unused = [k for k in messages.catalogue() if k not in literal and k not in built and
               not k.startswith("unit:")]
     assert not unused

@@ -23,6 +23,7 @@ SECTORS = (  # (id, words in Vensim names); the names are `sector_<id>` in sim/m
 )
 SECTOR_ORDER = ("services", "industry", "prices", "innovation", "labour", "other")
 LOOP_SUFFIX = "loop strength"
+PAGE = "tune_page_"  # the prefix of the page's words in the message catalogue
 _ZH_NAME = re.compile(r"^[^\s:.(（:]+")
 
 
@@ -51,6 +52,14 @@ def slider_range(p) -> tuple[float, float, float]:
     return low, high, step
 
 
+def page_words() -> dict[str, dict[str, str]]:
+    """The page's own words per language: the catalogue's `tune_page_<word>` entries, templates
+    as they are (the page fills their fields)."""
+    entries = messages.catalogue()
+    return {lang: {key[len(PAGE):]: entry[lang] for key, entry in entries.items()
+                   if key.startswith(PAGE)} for lang in messages.LANGS}
+
+
 def describe(info, scenario) -> dict:
     """Controls and groups for the page: each parameter with the opened scenario's value."""
     resolved = scenario.resolved_constants(info)
@@ -66,7 +75,7 @@ def describe(info, scenario) -> dict:
                  "shock": p.name.endswith("shock")}
         (loops if p.name.endswith(LOOP_SUFFIX) else params).append(entry)
     years = list(range(int(scenario.time["initial"]) + 1, int(scenario.time["final"]) + 1))
-    return {"parameters": params, "loops": loops, "years": years,
+    return {"parameters": params, "loops": loops, "years": years, "words": page_words(),
             "sectors": [{"id": key, **{lang: messages.text(f"sector_{key}", lang)
                                        for lang in messages.LANGS}}
                         for key in SECTOR_ORDER]}
