@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .messages import LANGS
 
-LANGS = ("zh", "en")
 LOOP_KEYS = ("id",) + LANGS
 TEXTS = ("plan", "basis")  # one text in each language
 
