@@ -146,14 +146,15 @@ def _anchor_notes(sim, lang: str) -> None:
 
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
+    from .charts.labels import short_unit
+
     rows = [tuple(messages.text(f"col_{c}", lang) for c in
                   ("id", "indicator", "target", "projected", "gap", "status"))]
     for t in targets.itertuples(index=False):
         if t.status == "tracked":
             continue
         name = getattr(t, f"indicator_{lang}")
-        unit = t.unit_zh if lang == "zh" else \
-            t.unit.replace("100 million yuan", messages.text("unit_100m_yuan", lang))
+        unit = short_unit(t.unit, lang, t.unit_zh)
         if t.measure != "level":
             unit = messages.text("unit_pct_a_year", lang)
         cmp_ = {"approx": "≈", "at_least": "≥", "reach": "≥"}[t.comparator]
@@ -321,7 +322,7 @@ def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, const
 def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang):
     """The plan's review (mid-term or final): actuals, projections and targets."""
     api = library("review", "review_tables")
-    from .review import STATUS
+    from .review import STATUSES, status_word
     from .review_tables import headline_cells
 
     _check_out(out, actuals, *scenario_files)
@@ -336,8 +337,8 @@ def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang
     lines.insert(1, "  ".join("-" * w for w in widths))
     click.echo("\n".join(lines))
     counts = result.summary["status"].value_counts()
-    click.echo(", ".join(f"{STATUS[k][0 if lang == 'zh' else 1]}: {counts[k]}"
-                         for k in STATUS if k in counts))
+    click.echo(", ".join(f"{status_word(k, lang)}: {counts[k]}"
+                         for k in STATUSES if k in counts))
     click.echo(messages.text("report_at", lang, path=dest / "index.html"))
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import actuals as actuals_mod
-from . import anchoring, background, engine, measures, outputs
+from . import anchoring, background, engine, measures, messages, outputs
 from . import indicators as ind
 from . import model as model_mod
 from . import scenario as scen
 from . import targets as tgt
-from .charts.labels import WORDS, target_unit, unit_label
+from .charts.labels import target_unit, unit_label
 from .errors import InputError, Problem
 
 
@@ -121,7 +121,6 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
         return
     from .charts.targets import Panel, write_charts
 
-    words = WORDS[lang]
     status = first.targets.set_index("id")["status"]
     panels = []
     for target in first.target_catalogue.itertuples(index=False):
@@ -130,7 +129,8 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
         paths, required, unit, provenance, as_of = {}, None, "", {}, None
         for sim in sims:
             series, req, unit = _chart_inputs(sim, target, lang)
-            label = words["projected"] if len(sims) == 1 else _title(sim.scenario, lang)
+            label = messages.text("chart_projected", lang) if len(sims) == 1 else \
+                _title(sim.scenario, lang)
             paths[label] = series
             required = required if required is not None else req
             if sim.anchor is not None:
@@ -138,7 +138,7 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
                 as_of = sim.anchor.as_of
         panels.append(Panel(target, paths, required, unit,
                             status[target.id] if len(sims) == 1 else "", provenance, as_of))
-    title = words["overview"]
+    title = messages.text("chart_overview", lang)
     if len(sims) == 1:
         title = f"{title} · {_title(first.scenario, lang)}"
     write_charts(panels, folder, lang, title)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sim import review
+from sim import messages, review
 from sim.cli import main
 from sim.errors import InputError
 from sim.yamlfile import display_path
@@ -114,9 +114,9 @@ def test_every_rule_in_the_report_is_the_rule_the_code_applies(status):
     assert review.judge(target, pd.Series(values), as_of)["status"] == status
     shown = review.MIDTERM if as_of < 2025 else review.FINAL
     assert status in shown  # the report prints this status's rule with that review
-    zh, en = review.STATUS[status]
-    assert review.RULES["zh"][status].startswith(zh + "：")
-    assert review.RULES["en"][status].startswith(en[0].upper() + en[1:] + ":")
+    zh, en = review.status_word(status, "zh"), review.status_word(status, "en")
+    assert messages.text(f"review_rule_{status}", "zh").startswith(zh + "：")
+    assert messages.text(f"review_rule_{status}", "en").startswith(en[0].upper() + en[1:] + ":")
     assert set(HAND_CASES) == set(review.MIDTERM) | set(review.FINAL)
 
 
@@ -307,9 +307,11 @@ def test_report_files_and_self_containment(report):
     assert not re.search(r"""(src|href)=["']?(https?:|//)|url\((https?:|//)""", page)
     assert page.count("data:image/svg+xml;base64,") == 13
     for code in review.MIDTERM:  # every status this review can give, with its rule
-        assert review.RULES["zh"][code] in page
-        assert review.RULES["zh"][code].startswith(review.STATUS[code][0] + "：")
-    assert review.RULES["zh"]["done"] not in page
+        assert messages.text(f"review_rule_{code}", "zh") in page
+        assert messages.text(f"review_rule_{code}", "zh").startswith(
+            review.status_word(code, "zh") + "：")
+    assert messages.text("review_rule_done", "zh") not in page
+    assert "统计口径：规划目标以第四次全国经济普查（2018年）口径为准" in page  # the model's own rule
     assert "中期评估" in page and "数据截至2022年" in page
     summary = pd.read_csv(report / "summary.csv", encoding="utf-8-sig", dtype=str,
                           keep_default_na=False)

@@ -43,13 +43,18 @@ def test_a_moved_slider_gives_what_sim_run_set_gives(opened, tmp_path):
     info, session = start(client)
     sei = next(p for p in info["parameters"] if p["name"] == "sei real growth")
     assert (sei["zh"], sei["unit"], sei["value"], sei["min"], sei["max"], sei["sector"]) == \
-        ("战略性新兴产业增加值实际年均增速", "1/Year", 0.08, -0.2, 0.3, "industry")
+        ("战略性新兴产业增加值实际年均增速", {"zh": "1/年", "en": "1/Year"}, 0.08, -0.2, 0.3,
+         "industry")
     assert {p["name"] for p in info["loops"]} == set(LOOPS_OFF)
     body = {"constants": {"sei real growth": 0.1, "innovation loop strength": 0}}
     page = client.post("/api/run", json=body, headers=session).json()
     cli = cli_targets(tmp_path, opened, "--set", "sei real growth=0.1",
                       "--set", "innovation loop strength=0")
     assert_same_targets(page, cli)
+    units = {t["id"]: t["unit"] for t in page["targets"] + page["tracked"]}
+    assert units["high_value_patents_per_10k"] == {"zh": "件", "en": "count"}
+    assert units["port_container_throughput"] == {"zh": "万标准箱", "en": "10 thousand TEU"}
+    assert units["logistics_va"] == {"zh": "亿元", "en": "100m yuan"}
     sei_chart = next(c for c in page["charts"] if c["id"] == "sei_va_growth")
     # the path a CAGR target of 8% needs, from the 2020 level of 1016
     assert sei_chart["required"][-1] == [2025, pytest.approx(1016 * 1.08 ** 5)]
