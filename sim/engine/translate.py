@@ -2,8 +2,9 @@
 
 Trees are tuples, so that a translated model pickles: ("num", value), ("ref", name),
 ("time",), ("op", operators, arguments) for arithmetic and logic alike (PySD builds both the
-same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL become hidden states
-exactly as PySD's stateful objects integrate them. Anything else raises Unsupported.
+same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL (and, in memory.py,
+TREND, FORECAST and SAMPLE IF TRUE) become hidden states exactly as PySD's stateful objects
+integrate them. Anything else raises Unsupported.
 """
 
 from __future__ import annotations

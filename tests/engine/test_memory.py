@@ -35,13 +35,18 @@ def test_trend_of_an_exponential_input_stays_at_its_growth_per_step(tmp_path):
     so TREND = (1 - c) / (T c) = (r - 1) / dt throughout; from an initial trend of 0 it
     starts at 0."""
     mdl = _model(tmp_path, {"input": "EXP(0.1 * Time)",
-                            "steady": "TREND(input, 2, (EXP(0.1 * 0.25) - 1) / 0.25)",
-                            "cold": "TREND(input, 2, 0)"})
-    out = _run(mdl)
+                            "steady": "TREND(input, avg, (EXP(0.1 * 0.25) - 1) / 0.25)",
+                            "cold": "TREND(input, avg, 0)", "avg": "2"})
+    c = batch.compile_model(mdl)
+    out = batch.simulate(c, {}, TIME)
     np.testing.assert_allclose(out["steady"], (math.exp(0.025) - 1) / 0.25, rtol=1e-9)
     # from 0: the average starts at the input, then moves (1 - 1) x dt / 2 = 0
     assert out["cold"][0] == 0.0
     assert out["cold"][1] == pytest.approx((math.exp(0.025) - 1) / 2, rel=1e-12)
+    both = batch.simulate(c, {"avg": np.array([2.0, 0.5])}, TIME)
+    np.testing.assert_allclose(both["steady"], (math.exp(0.025) - 1) / 0.25, rtol=1e-9)
+    np.testing.assert_array_equal(both["cold"][:, 0], out["cold"])
+    assert both["cold"][1, 1] == pytest.approx((math.exp(0.025) - 1) / 0.5, rel=1e-12)
 
 
 def test_forecast_of_a_ramp_by_hand(tmp_path):
@@ -54,6 +59,10 @@ def test_forecast_of_a_ramp_by_hand(tmp_path):
     av = 1 + (1.25 - 1) * 0.25
     assert out["f"][2] == pytest.approx(1.5 * (1 + (1.5 - av) / av * 2), rel=1e-15)
     np.testing.assert_array_equal(out["flat"], 4.0)  # a constant forecasts itself
+    mdl = _model(tmp_path, {"f": "FORECAST(1 + Time, 1, horizon)", "horizon": "2"})
+    both = batch.simulate(batch.compile_model(mdl), {"horizon": np.array([2.0, 0.0])}, TIME)
+    np.testing.assert_array_equal(both["f"][:, 0], out["f"])
+    np.testing.assert_array_equal(both["f"][:, 1], 1 + T)  # no horizon: the input itself
 
 
 def test_sample_if_true_holds_its_last_sample(tmp_path):
@@ -136,3 +145,15 @@ def test_a_subscripted_delay_lowers_every_element_to_the_shortest_ones_order(tmp
     steps = [float(t >= 0.5) for t in T]
     np.testing.assert_allclose(out["d[B]"], _delay(2, 1.0, steps), rtol=1e-14, atol=1e-15)
     np.testing.assert_array_equal(out["d[B]"], vm.pysd_results(mdl)[1]["d[B]"])
+
+
+def test_sample_if_true_between_saved_times_follows_vensim(tmp_path):
+    """With SAVEPER 0.5 and TIME STEP 0.25, PySD evaluates SAMPLE IF TRUE's condition for
+    the unsaved steps after the stock has moved on (it caches values only when it saves
+    them), and so keeps 0 at Time 0.5 where Vensim keeps the sample of Time 0.25; the
+    batch engine samples every step at its own time, as Vensim does."""
+    mdl = _model(tmp_path, {"stock": "INTEG(1, 0)",
+                            "s": "SAMPLE IF TRUE(MODULO(stock, 1) < 0.3, Time, -1)"})
+    out = batch.simulate(batch.compile_model(mdl), {}, dict(TIME, saveper=0.5))
+    # sampled at 0, 0.25 (stock 0.25 < 0.3), held at 0.5; sampled at 1, 1.25, held at 1.5
+    np.testing.assert_array_equal(out["s"], [0, 0.25, 1, 1.25, 2, 2.25, 3])
