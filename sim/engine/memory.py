@@ -58,12 +58,11 @@ def delay_order(tr, node, n: int, time_: tuple) -> tuple:
     shares it."""
     orders = tr.delay_orders
     if id(node) not in orders:
-        name = tr.hidden("order")
-        orders[id(node)] = State(name, ("call", "delay_order",
-                                        (("num", n), ("ref", "time_step"))), ("num", 0),
-                                 "initial")
-        tr.states.append(orders[id(node)])
+        orders[id(node)] = State(tr.hidden("order"), ("call", "delay_order", (
+            ("num", n), ("ref", "time_step"))), ("num", 0), "initial")
     state = orders[id(node)]
+    if not any(s is state for s in tr.states):  # a trial translation may have dropped it
+        tr.states.append(state)
     kind, fn, args = state.initial
     if time_ not in args[2:]:
         state.initial = (kind, fn, args + (time_,))
