@@ -92,14 +92,14 @@ def test_sobol_needs_a_power_of_two(write_scenario):
 
 def test_unsupported_models_run_member_by_member_with_pysd(tmp_path):
     mdl = tmp_path / "pt.mdl"
-    mdl.write_text(vensim_model({"x": "SAMPLE IF TRUE(Time > 0.5, height, 0)",
+    mdl.write_text(vensim_model({"x": "height + 0 * RANDOM UNIFORM(0, 1, 0)",
                                  "height": ("1", " [0,10]")}, final=4), encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
     ens = ensemble.run(s, pd.DataFrame({"height": [2.0, 3.0, 5.0]}))
     assert ens.engine == "pysd"
-    assert ens.notice == ("pt.mdl uses SAMPLEIFTRUE, which the batch engine does "
-                          "not support; its 3 members ran one by one with PySD.")
+    assert ens.notice == ("pt.mdl uses the function RANDOM_UNIFORM, which the batch engine "
+                          "does not support; its 3 members ran one by one with PySD.")
     np.testing.assert_allclose(ens.values["x"][1], [2.0, 3.0, 5.0])
 
 

@@ -34,7 +34,8 @@ NUMPY = {"abs": "np.abs", "exp": "np.exp", "ln": "np.log", "sqrt": "np.sqrt", "s
 OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz": "_xidz",
        "zidz": "_zidz", "if_then_else": "_where", "lookup": "_lookup",
        "inline_lookup": "np.interp", "check_stages": "_check_stages", "sum": "_sum",
-       "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax"}
+       "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax", "delay_order": "_delay_order",
+       "stage": "_stage"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",
          "pulse_train": "_pulse_train(t, {})"}
 HEAVY = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
@@ -332,10 +333,6 @@ class Program:
                 lines.append(f"{v}_n = _pipe_length({length}, time_step)")
                 lines.append(f"{v}_p = [{v}] * {v}_n")
                 lines.append(f"{v}_q = 0")
-            elif st.length is not None:
-                _, n, delay_time = st.length
-                lines.append(f"_check_order({n}, time_step, "
-                             f"{g.expression(delay_time, True).src})")
 
         for name in list(g.states) + [n for n in g.aux if n not in g.dynamic] + [
                 n for n in outputs if n not in g.dynamic]:

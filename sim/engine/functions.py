@@ -90,13 +90,33 @@ def lookup(x, xs, ys):
     return ys[0] if math.isnan(x) else out
 
 
-def check_order(n, dt, delay_time):
-    """PySD lowers a delay's order when n * TIME STEP exceeds the delay time; the batch
-    engine keeps a fixed number of stages, so it declines such a run."""
-    if n * dt > np.min(delay_time):
+def delay_order(n, dt, *delay_times):
+    """A DELAY chain's order as PySD sets it at the start: n, lowered while order x TIME
+    STEP exceeds the smallest delay time (per member, where members differ)."""
+    least = delay_times[0]
+    for other in delay_times[1:]:
+        least = np.minimum(least, other)
+    order = n
+    for _ in range(n):
+        shorter = order * dt > least
+        if not np.any(shorter):
+            break
+        order = order - shorter
+    if np.any(order * dt > least) or np.any(order < 1):
         from .translate import Unsupported
 
-        raise Unsupported("a delay shorter than its order times TIME STEP")
+        raise Unsupported("a delay whose delay time is not positive at the start")
+    if np.ndim(order) and np.all(order == order.flat[0]):
+        order = order.flat[0]
+    return int(order) if not np.ndim(order) else order
+
+
+def stage(order, *stages):
+    """The value of stage `order` (counted from 1) of a chain, per member where the order
+    differs between members."""
+    if not np.ndim(order):
+        return stages[order - 1]
+    return np.choose(order - 1, np.broadcast_arrays(*stages))
 
 
 def check_stages(n, order):
@@ -142,5 +162,6 @@ def vmax(*xs):
 ENV = {"np": np, "_number": number, "_where": where, "_xidz": xidz, "_zidz": zidz,
        "_integer": integer, "_quantum": quantum, "_modulo": modulo, "_step": step,
        "_ramp": ramp, "_pulse": pulse, "_pulse_train": pulse_train, "_lookup": lookup,
-       "_check_order": check_order, "_check_stages": check_stages, "_sum": vsum, "_prod": vprod, "_vmin": vmin,
+       "_delay_order": delay_order, "_stage": stage,
+       "_check_stages": check_stages, "_sum": vsum, "_prod": vprod, "_vmin": vmin,
        "_vmax": vmax, "_pipe_length": pipe_length}

@@ -2,8 +2,9 @@
 
 Trees are tuples, so that a translated model pickles: ("num", value), ("ref", name),
 ("time",), ("op", operators, arguments) for arithmetic and logic alike (PySD builds both the
-same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL become hidden states
-exactly as PySD's stateful objects integrate them. Anything else raises Unsupported.
+same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL (and, in memory.py,
+TREND, FORECAST and SAMPLE IF TRUE) become hidden states exactly as PySD's stateful objects
+integrate them. Anything else raises Unsupported.
 """
 
 from __future__ import annotations
@@ -38,8 +39,7 @@ class State:
     """A value carried from step to step: a stock, a stage of SMOOTH or DELAY, INITIAL's
     value (kind "initial"), a value replaced at every step (kind "set": ddt is the new
     value), or DELAY FIXED's pipeline (kind "pipe": ddt is the pipeline's
-    input, length its delay time). A DELAY stage's length is ("order", n, delay time): PySD
-    lowers n when n * TIME STEP exceeds the delay time, which the batch engine declines."""
+    input, length its delay time)."""
 
     name: str
     initial: tuple
@@ -80,6 +80,7 @@ class _Translator:
         self.binding: tuple = ()
         self.bang: dict[str, str] = {}
         self.pending: dict[str, tuple] = {}  # auxiliaries' (binding, syntax tree)
+        self.delay_orders: dict[int, State] = {}  # a DELAY's order, per syntax tree
 
     def instance(self, binding: tuple, ast) -> tuple:
         """The tree of `ast` for one element, its subscripts bound by `binding`."""
@@ -120,6 +121,8 @@ class _Translator:
     def expr(self, node) -> tuple:
         from pysd.translators.structures import abstract_expressions as ae
 
+        from . import memory
+
         if isinstance(node, bool):
             return ("num", int(node))
         if isinstance(node, (int, float)):
@@ -140,6 +143,10 @@ class _Translator:
             return self.delay(node)
         if isinstance(node, ae.DelayFixedStructure):
             return self.delay_fixed(node)
+        if type(node).__name__ in memory.STRUCTURES:
+            return memory.STRUCTURES[type(node).__name__](self, node)
+        if isinstance(node, ae.GameStructure):  # PySD plays no game: GAME(x) is x
+            return self.expr(node.expression)
         if isinstance(node, ae.InitialStructure):
             name = self.hidden("initial")
             self.states.append(State(name, self.expr(node.initial), ("num", 0), "initial"))
@@ -160,6 +167,8 @@ class _Translator:
         args = tuple(self.expr(a) for a in node.arguments)
         if name in self.lookups:
             return ("call", "lookup", (args[0], ("ref", name)))
+        if name == "get_time_value":
+            return _time_value(args)
         if name == "ramp" and len(args) == 2:
             args += (None,)
         if FUNCTIONS.get(name) != len(args):
@@ -269,39 +278,44 @@ class _Translator:
         """PySD's Delay: n stages holding the delay time's worth of each stage's outflow."""
         from pysd.translators.structures import abstract_expressions as ae
 
+        from . import memory
+
         n = self._order(node)
         inp = self.expr(node.input)
         time_ = self.expr(node.delay_time)
         init = self.expr(node.initial) if node.initial is not None else inp
         names = [self.hidden("delay") for _ in range(n)]
+        order = memory.delay_order(self, node, n, time_)
         if isinstance(node, ae.DelayNStructure) and not _constant(time_, self.constants):
-            return self.delay_n(n, inp, time_, init, names)
+            return self.delay_n(order, inp, time_, init, names)
         outflows = [("op", ("/",), (("ref", s), time_)) for s in names]
-        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, n)
+        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, order)
         out = self.hidden("delay_out")
-        self.aux[out] = outflows[-1]
+        self.aux[out] = ("op", ("/",), (memory.last_stage(order, names), time_))
         return ("ref", out)
 
-    def _stages(self, names, inflows, outflows, init, time_, n) -> None:
-        """The n stocks of a DELAY3 / DELAY N chain, each starting at init x delay time."""
+    def _stages(self, names, inflows, outflows, init, time_, order) -> None:
+        """The n stocks of a DELAY3 / DELAY N chain, each starting at init x delay time;
+        those past the order PySD lowers it to are carried along and never read."""
         for name, inflow, outflow in zip(names, inflows, outflows, strict=True):
             self.states.append(State(
                 name, ("op", ("*",), (init, time_)),
-                ("op", ("*",), (("op", ("-",), (inflow, outflow)), ("num", n))),
-                length=("order", n, time_)))
+                ("op", ("*",), (("op", ("-",), (inflow, outflow)), order))))
 
-    def delay_n(self, n, inp, time_, init, names) -> tuple:
+    def delay_n(self, order, inp, time_, init, names) -> tuple:
         """PySD's DelayN with a changing delay time: stage i flows out over the delay time
         of i steps before (a shift register of delay times, moved on at every step)."""
-        taus = [self.hidden("delay_time") for _ in range(n)]
+        from . import memory
+
+        taus = [self.hidden("delay_time") for _ in names]
         shifted = [time_] + [("ref", tau) for tau in taus[:-1]]  # the times after the shift
         for tau, new in zip(taus, shifted, strict=True):
             self.states.append(State(tau, time_, new, kind="set"))
         outflows = [("op", ("/",), (("ref", s), d)) for s, d in zip(names, shifted,
                                                                      strict=True)]
-        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, n)
+        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, order)
         out = self.hidden("delay_out")
-        self.aux[out] = ("op", ("/",), (("ref", names[-1]), ("ref", taus[0])))
+        self.aux[out] = ("op", ("/",), (memory.last_stage(order, names), ("ref", taus[0])))
         return ("ref", out)
 
     def delay_fixed(self, node) -> tuple:
@@ -312,6 +326,16 @@ class _Translator:
         self.states.append(State(name, self.expr(node.initial), self.expr(node.input),
                                  kind="pipe", length=time_))
         return ("ref", name)
+
+
+def _time_value(args) -> tuple:
+    """GET TIME VALUE as PySD computes it: the current time plus the offset (relative to
+    the current time, in the model's units of time). PySD implements no other case but
+    the computer's clock, which no two runs share."""
+    relative, _, measure = args
+    if relative != ("num", 0) or measure != ("num", 0):
+        raise Unsupported("GET TIME VALUE other than the current time in model units")
+    return ("op", ("+",), (("time",), args[1]))
 
 
 def _constant(tree, constants) -> bool:
@@ -329,8 +353,6 @@ def refs(tree, stage: str | None = None) -> set[str]:
     then (its initial value, or its expression)."""
     if tree is None or tree[0] in ("num", "time", "table"):
         return set()
-    if tree[0] == "order":
-        return refs(tree[2], stage)
     if tree[0] == "ref":
         return {tree[1]}
     args = tree[2]
