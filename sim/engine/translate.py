@@ -409,9 +409,6 @@ def translate(mdl: Path) -> Model:
 
         tr.macros = Macros(abstract.sections[1:], lookups)
     aux = {py: tr.instance(b, ast) for py, (b, ast) in exprs.items()}
-    dynamic = [real[n] for n in CONTROLS if n in aux and not _constant(aux[n], constants)]
-    if dynamic:
-        raise Unsupported(f"time settings that change during the run ({', '.join(dynamic)})")
     states = [State(py, tr.instance(b, ast.initial), tr.instance(b, ast.flow))
               for py, (b, ast) in stocks.items()]
     aux.update(tr.aux)
