@@ -2,8 +2,8 @@
 
 PySD parses the .mdl into an abstract model; `translate` turns it into expression trees and
 `codegen` into one Python function that steps every member through time with numpy, writing
-each expression as PySD writes it and integrating as PySD does (same time grid, same Euler
-update), so that the two engines agree to rounding. Models that use anything outside the
+each expression as PySD writes it and integrating as PySD does (same time grid, walked by
+timegrid.py, same Euler update), so that the two engines agree to rounding. Models that use anything outside the
 supported subset raise Unsupported, naming what is missing, so that callers can fall back
 to PySD.
 """
@@ -124,6 +124,8 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
              outputs: list[str] | None = None, out: dict | None = None) -> dict:
     """Integrate the model for every member at once.
 
+    `time` holds the scenario's settings (initial, final, step, saveper); those the model
+    defines by equations follow them unless `time` gives another value (timegrid.py).
     `params` maps Python names of constants to scalars or arrays of shape (N,); `series`
     maps names to callables of time returning a scalar or an array of shape (N,); `outputs`
     limits the result to those Python names (all of PySD's columns by default); `out` may

@@ -3,7 +3,8 @@
 Trees are tuples, so that a translated model pickles: ("num", value), ("ref", name),
 ("time",), ("op", operators, arguments) for arithmetic and logic alike (PySD builds both the
 same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL become hidden states
-exactly as PySD's stateful objects integrate them. Anything else raises Unsupported.
+exactly as PySD's stateful objects integrate them; a macro call becomes a hidden copy of the
+macro's equations (macros.py). Anything else raises Unsupported.
 """
 
 from __future__ import annotations
