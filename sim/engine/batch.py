@@ -3,9 +3,9 @@
 PySD parses the .mdl into an abstract model; `translate` turns it into expression trees and
 `codegen` into one Python function that steps every member through time with numpy, writing
 each expression as PySD writes it and integrating as PySD does (same time grid, walked by
-timegrid.py, same Euler update), so that the two engines agree to rounding. Models that use anything outside the
-supported subset raise Unsupported, naming what is missing, so that callers can fall back
-to PySD.
+timegrid.py, same Euler update), so that the two engines agree to rounding. Models that use
+anything outside the supported subset raise Unsupported, naming what is missing, so that
+callers can fall back to PySD.
 """
 
 from __future__ import annotations

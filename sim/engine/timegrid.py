@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..budget import MAX_STEPS
 from . import functions
 from .translate import CONTROLS, Unsupported, refs
 
@@ -49,11 +50,10 @@ def grid(t0: float, t1: float, dt: float, saveper: float) -> Plan:
     return _walk(lambda t: {"final_time": t1, "time_step": dt, "saveper": saveper}, t0, {})
 
 
-def _walk(settings, t0, timed: dict) -> Plan:
+def _walk(settings, t0, timed, limit: int | None = None) -> Plan:
     """Steps from t0 as PySD's Model._integrate does, `settings(t)` giving FINAL TIME,
-    TIME STEP and SAVEPER at t (and the settings in `timed`, kept as series)."""
-    from ..budget import MAX_STEPS
-
+    TIME STEP and SAVEPER at t (and the settings in `timed`, kept as series); at most
+    `limit` steps (a FINAL TIME that moves on with Time would never be reached)."""
     t = np.float64(t0)
     steps, saves, saved, series = [], [], [], {k: [] for k in timed}
     while True:
@@ -73,8 +73,8 @@ def _walk(settings, t0, timed: dict) -> Plan:
             saves.append(-1)
         if not t + dt * RPREC < now["final_time"]:
             break
-        if len(steps) > MAX_STEPS:
-            raise Unsupported(f"time settings that give more than {MAX_STEPS:,} steps")
+        if limit is not None and len(steps) > limit:
+            raise Unsupported(f"time settings that give more than {limit:,} steps")
         t = t + np.float64(dt)
     times = np.array(saved, dtype=float)
     times.flags.writeable = False  # shared between calls
@@ -200,8 +200,7 @@ class Controls:
         if "initial_time" in live:  # PySD evaluates it at the time its clock had on loading
             t0 = settings(self.start)["initial_time"]
         constant = settings(t0)
-        values.update({k: constant[k] for k in CONTROLS})
-        p = _walk(lambda t: settings(t) if timed else constant, t0, timed)
+        p = _walk(lambda t: settings(t) if timed else constant, t0, timed, MAX_STEPS)
         return Plan(p.grid, p.saves, p.times, {k: constant[k] for k in CONTROLS}, p.series)
 
     def _one(self, name: str, value) -> np.float64:
