@@ -179,8 +179,9 @@ class Controls:
         name (members as arrays), `params` the names the caller sets, `series` those it
         gives as functions of time."""
         given = overrides(time, self.defaults) if self.equations else {}
+        changed = params | series | {KEYS[k] for k in given}  # inputs other than the model's
         live = {k for k, (names, timed) in self.needs.items()
-                if SETTING[k] not in given and (timed or names & (params | series))}
+                if SETTING[k] not in given and (timed or names & changed)}
         for k in live:
             if self.needs[k][0] & series:
                 raise Unsupported(f"a {self.c.real_names.get(k, k)} that depends on a "

@@ -62,6 +62,18 @@ def test_both_runners_follow_a_scenario_constant_in_the_settings(tmp_path):
     np.testing.assert_array_equal(members.values["stock"][-1], [4, 12])
 
 
+def test_a_saveper_of_time_step_follows_the_scenario_time_step(tmp_path):
+    _model(tmp_path, {"INITIAL TIME": "0", "FINAL TIME": "2", "TIME STEP": "1",
+                      "SAVEPER": "TIME STEP"})
+    (tmp_path / "s.yaml").write_text("model: m.mdl\ntime:\n  step: 0.5\n", encoding="utf-8")
+    s = scenario.load(tmp_path / "s.yaml")
+    assert s.time["saveper"] == 1  # the model's value, as the scenario reports it
+    ours, theirs = batch.run(s), engine.pysd_engine.run(s)
+    np.testing.assert_array_equal(ours.index, [0, 0.5, 1, 1.5, 2])  # saved at every step
+    np.testing.assert_array_equal(ours["SAVEPER"], [0.5] * 5)
+    assert ours.equals(theirs)
+
+
 def test_a_final_time_of_time_stops_the_run(tmp_path):
     mdl = _model(tmp_path, {"INITIAL TIME": "0", "FINAL TIME": "IF THEN ELSE(Time >= 1.5, "
                             "Time, 10)", "TIME STEP": "0.5", "SAVEPER": "TIME STEP"})
