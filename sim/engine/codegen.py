@@ -283,6 +283,8 @@ class Program:
         lines.append("    for k in range(last + 1):")
         lines.append("        t = T[k]")
         lines += [f"        {g.ids[n]} = {g.ids[n]}_s[k]" for n in g.ids if n in g.series]
+        if "time_step" in g.series:  # a TIME STEP that changes: this step's
+            lines.append("        time_step = S['time_step'][k]")
         lines += ["        " + line for line in loop_aux]
         if save:
             lines.append("        j = J[k]")

@@ -4,7 +4,8 @@ Trees are tuples, so that a translated model pickles: ("num", value), ("ref", na
 ("time",), ("op", operators, arguments) for arithmetic and logic alike (PySD builds both the
 same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL (and, in memory.py,
 TREND, FORECAST and SAMPLE IF TRUE) become hidden states exactly as PySD's stateful objects
-integrate them. Anything else raises Unsupported.
+integrate them; a macro call becomes a hidden copy of the macro's equations (macros.py).
+Anything else raises Unsupported.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class _Translator:
         self.bang: dict[str, str] = {}
         self.pending: dict[str, tuple] = {}  # auxiliaries' (binding, syntax tree)
         self.delay_orders: dict[int, State] = {}  # a DELAY's order, per syntax tree
+        self.macros = None  # the file's macros (sim/engine/macros.py), if any
+        self.scope: dict[str, tuple] | None = None  # inside a macro: its names' trees
 
     def instance(self, binding: tuple, ast) -> tuple:
         """The tree of `ast` for one element, its subscripts bound by `binding`."""
@@ -107,6 +110,11 @@ class _Translator:
         """A reference as a value: a variable, or a subscript range's element position."""
         if node.reference == "time":
             return ("time",)
+        if self.scope is not None:
+            if node.reference not in self.scope or node.subscripts:
+                raise Unsupported(f"a macro's reference to {node.reference}, which is not "
+                                  "one of its parameters or variables")
+            return self.scope[node.reference]
         if (not node.subscripts and node.reference not in self.names
                 and self.ranges is not None):
             position = self.ranges.position(node.reference, self.binding)
@@ -154,6 +162,13 @@ class _Translator:
         raise Unsupported(type(node).__name__.replace("Structure", "").upper() or "construct")
 
     def call(self, node) -> tuple:
+        if self.macros is not None:
+            local = (self.scope or {}).get(node.function.reference)
+            if local and local[0] == "ref" and local[1] in self.lookups:
+                return ("call", "lookup", (self.expr(node.arguments[0]), local))
+            if node.function.reference in self.macros:
+                return self.macros.call(self, node.function.reference,
+                                        tuple(self.expr(a) for a in node.arguments))
         name = self.reference(node.function)
         if name in AGGREGATES:
             return self.aggregate(name, node.arguments[0])
@@ -230,11 +245,12 @@ class _Translator:
                 return self.constants[tree[1]]
             if tree[1] in self.pending and depth < 20:
                 binding, ast = self.pending[tree[1]]
-                kept = (list(self.states), dict(self.aux), self.count)
+                kept = (list(self.states), dict(self.aux), self.count, self.scope)
+                self.scope = None  # a variable of the model, even when read from a macro
                 try:  # translated only to be evaluated: leave no hidden states behind
                     return self._at_start(self.instance(binding, ast), depth + 1)
                 finally:
-                    self.states, self.aux, self.count = kept
+                    self.states, self.aux, self.count, self.scope = kept
             return None
         args = [self._at_start(a, depth + 1) if a is not None else None for a in tree[2]]
         if any(a is None for a in args if a is not None) or None in args[:2]:
@@ -380,8 +396,6 @@ def translate(mdl: Path) -> Model:
     abstract = abstract_model(mdl)
     from pysd.translators.structures import abstract_expressions as ae
 
-    if len(abstract.sections) != 1:
-        raise Unsupported("macros")
     from .subscripts import Ranges
 
     section = abstract.sections[0]
@@ -413,10 +427,11 @@ def translate(mdl: Path) -> Model:
                 exprs[flat] = (binding, ast)
     tr = _Translator(set(lookups), constants, ranges, set(real), subscripted)
     tr.pending = exprs
+    if len(abstract.sections) > 1:  # the main section first, then one per macro
+        from .macros import Macros
+
+        tr.macros = Macros(abstract.sections[1:], lookups)
     aux = {py: tr.instance(b, ast) for py, (b, ast) in exprs.items()}
-    dynamic = [real[n] for n in CONTROLS if n in aux and not _constant(aux[n], constants)]
-    if dynamic:
-        raise Unsupported(f"time settings that change during the run ({', '.join(dynamic)})")
     states = [State(py, tr.instance(b, ast.initial), tr.instance(b, ast.flow))
               for py, (b, ast) in stocks.items()]
     aux.update(tr.aux)

@@ -1,8 +1,8 @@
 """Random Vensim models (hypothesis strategies) and the comparison of the batch engine with
 PySD on them: every operator and function the batch engine supports, unary minus, powers,
 nested IF THEN ELSE, negative and zero arguments, lookups, stocks, smooths, delays (some
-shorter than their order times TIME STEP), TREND, FORECAST, SAMPLE IF TRUE, GET TIME VALUE
-and GAME."""
+shorter than their order times TIME STEP), TREND, FORECAST, SAMPLE IF TRUE, GET TIME VALUE,
+GAME and macros."""
 
 from __future__ import annotations
 
@@ -110,7 +110,9 @@ def models(draw) -> str:
     aux = [n for n in names if n.startswith("a")]
     kind = draw(st.sampled_from(["none", "SMOOTH", "SMOOTH3", "DELAY1", "DELAY3",
                                  "DELAY FIXED", "INITIAL", "SMOOTHI", "DELAY N",
-                                 "ACTIVE INITIAL"] + ["TREND", "FORECAST", "SAMPLE IF TRUE"] * 2))
+                                 "ACTIVE INITIAL", "MACRO"]
+                                + ["TREND", "FORECAST", "SAMPLE IF TRUE"] * 2))
+    macro = ""
     source = draw(st.sampled_from(aux))
     if kind in ("SMOOTH", "SMOOTH3", "DELAY1", "DELAY3"):
         # 0.5 is shorter than 3 x TIME STEP: PySD lowers a DELAY3's order to 2
@@ -141,12 +143,29 @@ def models(draw) -> str:
                              f"{draw(expressions(tuple(CONSTANTS), 1))})")
     elif kind == "INITIAL":
         equations["late"] = f"INITIAL({source})"
+    elif kind == "MACRO":  # called twice: each call has its own copy (and stock)
+        macro = draw(macros())
+        equations["late"] = f"MAC({source}, c1) - MAC({draw(st.sampled_from(aux))}, c4)"
     flow_names = tuple(names + (["late"] if "late" in equations else []))
     equations["stock"] = (f"INTEG({draw(expressions(flow_names, 2))}, "
                           f"{draw(expressions(tuple(CONSTANTS), 2))})")
     equations.update(CONTROLS)
     body = "".join(f"{n} = {e}\n\t~\t\n\t~\t\n\t|\n" for n, e in equations.items())
-    return "{UTF-8}\n" + TABLE + "\n\t~\t\n\t~\t\n\t|\n" + body
+    return "{UTF-8}\n" + macro + TABLE + "\n\t~\t\n\t~\t\n\t|\n" + body
+
+
+@st.composite
+def macros(draw) -> str:
+    """A macro MAC(mx, my): an expression of its parameters, through a variable of its
+    own, or a stock of its own."""
+    # the model's lookup table is not a name inside the macro: a function of one argument
+    inner = draw(expressions(("mx", "my"), 2)).replace("tab(", "ABS(")
+    own = draw(expressions(("mx", "my", "part"), 2)).replace("tab(", "ABS(")
+    body = f"INTEG({own}, my)" if draw(st.booleans()) else own
+    return (":MACRO: MAC(mx, my)\n"
+            f"MAC = {body}\n\t~\t\n\t~\t\n\t|\n"
+            f"part = {inner}\n\t~\t\n\t~\t\n\t|\n"
+            ":END OF MACRO:\n")
 
 
 class PySDFailed(Exception):
