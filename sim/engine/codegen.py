@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import functions
+from . import arrays, functions
 from .translate import CONTROLS, Model, Unsupported, refs
 
 # PySD's python_expressions_builder: template and arithmetic order (0 binds tightest)
@@ -39,6 +39,8 @@ TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_p
          "pulse_train": "_pulse_train(t, {})"}
 HEAVY = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
          "cosh", "tanh", "power"}
+REDUCE = {"sum": "np.add", "prod": "np.multiply", "vmin": "np.minimum", "vmax": "np.maximum"}
+ARRAY = {"nums", "gather", "kstack", "reduce", "rows", "assemble", "lookups"}
 # numpy array operations per call, for the benchmark's floor
 COST = {"xidz": 6, "zidz": 6, "quantum": 5, "modulo": 6, "step": 3, "ramp": 5, "pulse": 5,
         "pulse_train": 12, "log": 3, "lookup": 3}
@@ -84,6 +86,8 @@ class Generator:
         self.dynamic = self._closure(series | {s for s, st in self.states.items()
                                                if st.kind != "initial"}, timed=True)
         self.member = self._closure(member, timed=False)
+        self.blocks = getattr(model, "blocks", {})
+        self.location = getattr(model, "location", {})
 
     # --- dependency analysis -------------------------------------------------------------
     def _closure(self, seeds: set[str], timed: bool) -> set[str]:
@@ -131,7 +135,63 @@ class Generator:
                         + self.constant(np.array(tree[2], float)).src)
         if kind == "op":
             return self.operation(tree, init)
+        if kind in ARRAY:
+            return self.array(tree, init)
         return self.call(tree, init)
+
+    # --- subscripted variables as arrays (sim/engine/arrays.py) --------------------------
+    def array(self, tree, init: bool) -> Code:
+        """A block's definition, a gather from blocks, a column of numbers, a reduction."""
+        kind = tree[0]
+        if kind == "nums":
+            return self.constant(tree[1].reshape(tree[1].shape + (1,)))
+        if kind == "lookups":
+            pairs = np.empty(tree[1].shape, dtype=object)
+            for index, name in np.ndenumerate(tree[1]):
+                pairs[index] = self.m.lookups[name]
+            return self.constant(pairs)
+        if kind == "kstack":
+            return Code(f"_kstack(K, {self.constant(tree[1]).src})", plain=False,
+                        member=any(n in self.member for n in tree[1]))
+        if kind == "gather":
+            deps = [self.emit(r, init) for r in tree[2]]
+            src, plain = self.gather(tree[1])
+            return Code(src, dynamic=any(d.dynamic for d in deps), plain=plain,
+                        member=any(d.member for d in deps))
+        args = [self.emit(a, init) for a in tree[2]]
+        dynamic = any(a.dynamic for a in args)
+        args = [self._hoist(a, dynamic) for a in args]
+        joined = ", ".join(a.src for a in args)
+        if kind == "reduce":
+            src = f"_reduce_axis({REDUCE[tree[1]]}, {joined}, {tree[4]}, {tree[3]})"
+        elif kind == "rows":
+            src = f"_full({tree[1]}, {joined})"
+        else:
+            count, rows = tree[1]
+            src = f"_assemble({count}, {self.constant(rows).src}, {joined})"
+        return self._join(args, src, 0, 1)
+
+    def gather(self, names: np.ndarray) -> tuple[str, bool]:
+        """Source of the values of an array of elements: (source, whether a plain name)."""
+        where = [self.location.get(n) for n in names.flat]
+        blocks = {w[0] if w else None for w in where}
+        if len(blocks) == 1 and None not in blocks:
+            block = where[0][0]
+            v = self.ident(block)
+            rows = np.array([w[1] for w in where]).reshape(names.shape)
+            if rows.size == 1:  # a row: members, or one number when the members share it
+                return f"{v}[{rows.flat[0]}{'' if block in self.member else ', 0'}]", False
+            if rows.ndim == 1 and bool(np.all(np.diff(rows) == 1)):
+                if rows[0] == 0 and len(rows) == len(self.blocks[block]):
+                    return v, True
+                return f"{v}[{rows[0]}:{rows[-1] + 1}]", False
+            return f"{v}[{self.constant(rows).src}]", False
+        items = [f"{self.ident(w[0])}[{w[1]}{'' if w[0] in self.member else ', 0'}]" if w
+                 else self.ident(n)
+                 for n, w in zip(names.flat, where, strict=True)]
+        if len(items) == 1:
+            return items[0], where[0] is None
+        return f"_stack({names.shape}, {', '.join(items)})", False
 
     def constant(self, value) -> Code:
         if isinstance(value, (bool, np.bool_, int, float)):
@@ -200,6 +260,8 @@ class Generator:
             src = f"(np.log({args[0].src})/np.log({args[1].src}))"
         elif name in NUMPY:
             src = f"{NUMPY[name]}({joined})"
+        elif name == "lookup" and trees[1][0] == "lookups":
+            src = f"_lookup_rows({joined})"
         else:
             src = f"{OWN[name]}({joined})"
         boolean = name in ("if_then_else", "min", "max") and all(
@@ -240,7 +302,7 @@ def _uses_time(tree) -> bool:
         return False
     if tree[0] == "time":
         return True
-    if tree[0] in ("op", "call"):
+    if tree[0] in ("op", "call", "reduce", "rows", "assemble"):
         return (tree[0] == "call" and (tree[1] in TIMED or tree[1] == "active_initial")) or any(
             _uses_time(a) for a in tree[2])
     return False
@@ -256,9 +318,16 @@ class Program:
     """The generated run function with what the caller needs to call it."""
 
     def __init__(self, model: Model, inputs: set[str], series: set[str], member: set[str],
-                 outputs: list[str]):
+                 outputs: list[str], axis: bool = True):
+        if axis:  # subscripted variables as blocks with an element axis
+            model = arrays.vectorise(model, inputs, series)
         g = Generator(model, inputs, series, member)
         self.generator = g
+        # outputs by what holds them: a variable, or a block (rows: element -> (block, row))
+        self.rows = {n: g.location[n] for n in outputs if n in g.location}
+        self.sizes = {b: len(flats) for b, flats in g.blocks.items()}
+        outputs = list(dict.fromkeys(g.location.get(n, (n,))[0] for n in outputs))
+        self.nodes = outputs
         init_lines = self._init(g, outputs)
         g.hoisting = True
         loop_aux, save, euler, pipes, loop_ops = self._loop(g, outputs)
