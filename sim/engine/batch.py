@@ -166,22 +166,27 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
     inputs = set(params) - set(series)
     prog = program(c, inputs, set(series), member, outputs, axis)
     out = dict(out or {})
-    fresh = [n for n in outputs if n not in out and n not in prog.rows]
+    rows = prog.rows
+    fresh = [n for n in outputs if n not in out and n not in rows]
     if fresh:  # one block each for member and common outputs: fewer allocations
         many = [n for n in fresh if n in prog.member]
         one = [n for n in fresh if n not in prog.member]
         out.update(zip(many, np.empty((len(many), len(times), members or 1))))
         out.update(zip(one, np.empty((len(one), len(times)))))
+    if not rows:
+        with np.errstate(all="ignore"):
+            prog.function(values, prog.constants, steps, out, grid, saves, len(grid) - 1)
+        return {"time": times.copy(), **out}
     # a subscripted variable's block is saved whole: (saves, elements, members or 1)
     blocks = {b: np.empty((len(times), prog.sizes[b], (members or 1) if b in prog.member
                            else 1)) for b in prog.nodes if b in prog.sizes}
-    direct = {n: out[n] for n in outputs if n not in prog.rows}
+    direct = {n: out[n] for n in outputs if n not in rows}
     with np.errstate(all="ignore"):
         prog.function(values, prog.constants, steps, {**direct, **blocks}, grid, saves,
                       len(grid) - 1)
     for name in outputs:
-        if name in prog.rows:
-            block, row = prog.rows[name]
+        if name in rows:
+            block, row = rows[name]
             saved = blocks[block][:, row]
             if name in out:
                 out[name][...] = saved if out[name].ndim == 2 else saved[:, 0]
