@@ -43,9 +43,10 @@ def signature(tree):
     return (kind, tree[1], tuple(signature(a) for a in tree[2]))
 
 
-def _squeeze(values: np.ndarray) -> np.ndarray:
-    """Size 1 along every axis the values do not change on (they broadcast there)."""
-    for axis in range(values.ndim):
+def _squeeze(values: np.ndarray, axes: int | None = None) -> np.ndarray:
+    """Size 1 along every axis (of the first `axes`) the values do not change on (they
+    broadcast there)."""
+    for axis in range(values.ndim if axes is None else axes):
         first = values.take([0], axis=axis)
         if values.shape[axis] > 1 and bool(np.all(values == first)):
             values = first
@@ -112,6 +113,7 @@ class _Vectoriser:
         if name in AGGREGATES:
             count = len(first[2])
             inner = _objects([a for t in trees.flat for a in t[2]], trees.shape + (count,))
+            inner = _squeeze(inner, trees.ndim)  # a sum every element shares: computed once
             return ("reduce", name, (self.merge(inner),), trees.ndim, inner.shape)
         if name == "lookup":
             tables = _squeeze(_objects([t[2][1][1] for t in trees.flat], trees.shape))

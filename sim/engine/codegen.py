@@ -181,6 +181,8 @@ class Generator:
             rows = np.array([w[1] for w in where]).reshape(names.shape)
             if rows.size == 1:  # a row: members, or one number when the members share it
                 return f"{v}[{rows.flat[0]}{'' if block in self.member else ', 0'}]", False
+            if rows.shape[:-1] == (1,) * (rows.ndim - 1):  # leading axes broadcast
+                rows = rows.reshape(-1)
             if rows.ndim == 1 and bool(np.all(np.diff(rows) == 1)):
                 if rows[0] == 0 and len(rows) == len(self.blocks[block]):
                     return v, True
