@@ -109,6 +109,11 @@ class _Vectoriser:
         if kind == "op":
             return ("op", first[1], tuple(self.merge(self._sub(trees, k))
                                           for k in range(len(first[2]))))
+        if kind == "vec":  # an array function's argument: the range on an axis of its own
+            count = len(first[2])
+            inner = _objects([a for t in trees.flat for a in t[2]], trees.shape + (count,))
+            inner = _squeeze(inner, trees.ndim)
+            return ("span", (inner.shape, trees.ndim), (self.merge(inner),))
         name = first[1]
         if name in AGGREGATES:
             count = len(first[2])

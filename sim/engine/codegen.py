@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import arrays, functions
+from . import arrays, functions, vectors
 from .translate import CONTROLS, Model, Unsupported, refs
 
+ENV = {**functions.ENV, **vectors.ENV}  # what generated code may call
 # PySD's python_expressions_builder: template and arithmetic order (0 binds tightest)
 OPERATORS = {
     "^": ("{0}**{1}", 1), "*": ("{0}*{1}", 2), "/": ("{0}/{1}", 2),
@@ -34,13 +35,15 @@ NUMPY = {"abs": "np.abs", "exp": "np.exp", "ln": "np.log", "sqrt": "np.sqrt", "s
 OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz": "_xidz",
        "zidz": "_zidz", "if_then_else": "_where", "lookup": "_lookup",
        "inline_lookup": "np.interp", "check_stages": "_check_stages", "sum": "_sum",
-       "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax"}
+       "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax", "vector_select": "_vector_select",
+       "invert_matrix": "_invert_matrix", "allocate_by_priority": "_allocate_by_priority",
+       "allocate_available": "_allocate_available"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",
          "pulse_train": "_pulse_train(t, {})"}
 HEAVY = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
          "cosh", "tanh", "power"}
 REDUCE = {"sum": "np.add", "prod": "np.multiply", "vmin": "np.minimum", "vmax": "np.maximum"}
-ARRAY = {"nums", "gather", "kstack", "reduce", "rows", "assemble", "lookups"}
+ARRAY = {"nums", "gather", "kstack", "reduce", "rows", "assemble", "lookups", "vec", "span"}
 # numpy array operations per call, for the benchmark's floor
 COST = {"xidz": 6, "zidz": 6, "quantum": 5, "modulo": 6, "step": 3, "ramp": 5, "pulse": 5,
         "pulse_train": 12, "log": 3, "lookup": 3}
@@ -166,6 +169,10 @@ class Generator:
             src = f"_reduce_axis({REDUCE[tree[1]]}, {joined}, {tree[4]}, {tree[3]})"
         elif kind == "rows":
             src = f"_full({tree[1]}, {joined})"
+        elif kind == "vec":
+            src = f"_vec({joined})"
+        elif kind == "span":
+            src = f"_span({joined}, {tree[1][0]}, {tree[1][1]})"
         else:
             count, rows = tree[1]
             src = f"_assemble({count}, {self.constant(rows).src}, {joined})"
@@ -277,7 +284,7 @@ class Generator:
     def fold(self, code: Code) -> Code:
         """An expression of literals only, evaluated now (as Python, like PySD, or with
         numpy's rules where Python would raise)."""
-        env = dict(functions.ENV, **self.folded)
+        env = dict(ENV, **self.folded)
         with np.errstate(all="ignore"):
             try:
                 value = eval(code.src, env)  # noqa: S307 - our own generated source
@@ -304,7 +311,7 @@ def _uses_time(tree) -> bool:
         return False
     if tree[0] == "time":
         return True
-    if tree[0] in ("op", "call", "reduce", "rows", "assemble"):
+    if tree[0] in ("op", "call", "reduce", "rows", "assemble", "vec", "span"):
         return (tree[0] == "call" and (tree[1] in TIMED or tree[1] == "active_initial")) or any(
             _uses_time(a) for a in tree[2])
     return False
@@ -365,7 +372,7 @@ class Program:
         self.source = "\n".join(lines) + "\n"
         self.constants = dict(g.folded)
         self.names = {v: n for n, v in g.ids.items()}
-        env = dict(functions.ENV)
+        env = dict(ENV)
         exec(compile(self.source, "<batch model>", "exec"), env)  # noqa: S102 - generated
         self.function = env["_run"]
 
