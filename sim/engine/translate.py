@@ -234,11 +234,13 @@ class _Translator:
                                           self.vector(expr, dims, True)) + rest)
 
     def invert_matrix(self, node) -> tuple:
-        """INVERT MATRIX: this element of the inverse of the matrix over the argument's last
-        two ranges."""
+        """INVERT MATRIX: this element of the inverse of the matrix over the last two ranges
+        of the argument (a reference), or else of the equation."""
         arg = node.arguments[0]
         subs = arg.subscripts.subscripts if getattr(arg, "subscripts", None) else ()
         dims = list(subs[-2:])
+        if len(dims) != 2 or any(d not in self.ranges.elements for d in dims):
+            dims = [r for r, _ in self.binding[-2:]]
         if (len(dims) != 2 or dims[0] == dims[1]
                 or any(d not in self.ranges.elements for d in dims)):
             raise Unsupported("INVERT MATRIX of an argument without two ranges last")
@@ -267,8 +269,8 @@ class _Translator:
         dim, elements = self._last_range(node.request, "ALLOCATE AVAILABLE")
         pp = node.pp
         prefix = f"{pp.reference}["
-        profile = list(dict.fromkeys(n[len(prefix):-1].split(",")[-1] for n in self.names
-                                     if n.startswith(prefix)))
+        last = {n[len(prefix):-1].split(",")[-1] for n in self.names if n.startswith(prefix)}
+        profile = next((els for els in self.ranges.elements.values() if set(els) == last), [])
         if not pp.subscripts or not profile:
             raise Unsupported("ALLOCATE AVAILABLE with an unsubscripted priority profile")
         outer = self.bang
