@@ -1,14 +1,16 @@
 """Subscripted models on the batch engine: element axis against unrolled elements and PySD.
 
 Run from the repository root: python benchmarks/subscripts.py [--elements 100 1000]
-[--members 1 1000] [--pysd-runs 3]
+[--members 1 100] [--pysd-runs 1] [--unrolled-up-to 300]
 
 A generated model over one range of E elements (stocks, a SUM that every element reads, a
 SMOOTH per element, a range used as a value) and, when ../shared/sd-test-suite is there,
 the suite's subscripted_delays model. For each, measured in this one run:
 - runs/s of the batch engine with every subscripted variable as one array of shape
   (elements, members) (the default), and with each element unrolled into its own array
-  (axis=False), all members at once and every variable kept;
+  (axis=False; up to --unrolled-up-to elements: its code grows with the square of the
+  range, as every element's share sums the whole range), all members at once and every
+  variable kept;
 - the size of the generated code (characters) and the time to generate and compile it;
 - runs/s of PySD, one run after another (the model loaded once).
 Times are the best of repeated calls (the median beside it: on a shared machine the median
@@ -62,7 +64,8 @@ def _times(fn, repeats: int) -> tuple[float, float]:
     return float(np.min(times)), float(np.median(times))
 
 
-def measure(label: str, mdl: Path, members: int, pysd_runs: int, params: dict | None) -> None:
+def measure(label: str, mdl: Path, members: int, pysd_runs: int, params: dict | None,
+            unrolled: bool = True) -> None:
     """Runs/s and code size with and without the element axis, and PySD's runs/s;
     `params` (name: value) are drawn per member (None: every constant of the model)."""
     from sim.engine import batch
@@ -79,19 +82,22 @@ def measure(label: str, mdl: Path, members: int, pysd_runs: int, params: dict | 
     print(f"{label}: {sum(1 for n in c.outputs() if '[' in n)} subscripted columns, "
           f"{members} members drawing {len(draws)} constants")
     rates = {}
-    for axis in (True, False):
+    for axis in (True, False) if unrolled else (True,):
         start = time.perf_counter()
         batch.simulate(c, draws, time_, axis=axis)
         first = time.perf_counter() - start
         prog = batch.program(c, set(draws), set(), set(draws), c.outputs(), axis)
-        repeats = 5 if axis or first < 1 else 2
+        repeats = 5 if first < 1 else 2 if first < 10 else 1
         best, median = _times(lambda a=axis: batch.simulate(c, draws, time_, axis=a), repeats)
         rates[axis] = members / best
         kind = "element axis" if axis else "unrolled    "
         print(f"  {kind}: best {best * 1e3:8.1f} ms, {rates[axis]:>11,.0f} runs/s (median "
               f"{median * 1e3:8.1f} ms); code {len(prog.source):>9,} characters; first call "
               f"(generate, compile, run) {first:.2f} s")
-    print(f"  element axis / unrolled = {rates[True] / rates[False]:.1f}x")
+    if unrolled:
+        print(f"  element axis / unrolled = {rates[True] / rates[False]:.1f}x")
+    else:
+        print("  unrolled: not run (more elements than --unrolled-up-to)")
     if pysd_runs:
         import pysd
 
@@ -110,8 +116,9 @@ def measure(label: str, mdl: Path, members: int, pysd_runs: int, params: dict | 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--elements", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--members", type=int, nargs="+", default=[1, 1000])
-    parser.add_argument("--pysd-runs", type=int, default=3)
+    parser.add_argument("--members", type=int, nargs="+", default=[1, 100])
+    parser.add_argument("--pysd-runs", type=int, default=1)
+    parser.add_argument("--unrolled-up-to", type=int, default=300)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     folder = Path(tempfile.mkdtemp(prefix="subscripts-"))
@@ -122,7 +129,7 @@ def main() -> None:
             mdl = folder / f"range_{n}.mdl"
             mdl.write_text(generated(n), encoding="utf-8")
             measure(f"generated model, {n} elements", mdl, members, pysd_runs,
-                    {"life": 12.0, "saving": 0.2})
+                    {"life": 12.0, "saving": 0.2}, n <= args.unrolled_up_to)
         if suite is not None:
             measure(f"suite model {suite.stem}", suite, members, pysd_runs, None)
 

@@ -110,11 +110,16 @@ def check_stages(n, order):
 
 
 def pipe_length(delay_time, dt):
-    """Steps in DELAY FIXED's pipeline, as PySD rounds them (one length for all members)."""
+    """Steps in DELAY FIXED's pipeline, as PySD rounds them (one length for all members
+    and elements)."""
     if np.ndim(delay_time):
-        from .translate import Unsupported
+        times = np.unique(delay_time)
+        if times.size != 1:
+            from .translate import Unsupported
 
-        raise Unsupported("a DELAY FIXED whose delay time differs between members")
+            raise Unsupported("a DELAY FIXED whose delay time differs between members or "
+                              "elements")
+        delay_time = times[0]
     return round(max(delay_time / dt, 1) + SMALL_VENSIM)
 
 

@@ -129,7 +129,7 @@ priority[branch] = 3, 1, 2
 \t~\t\n\t~\t\n\t|
 shares[branch] = ALLOCATE AVAILABLE(demand[branch], profile[branch, ptype], available)
 \t~\t\n\t~\t\n\t|
-ranked[branch] = ALLOCATE BY PRIORITY(demand[branch], priority[branch], ELMCOUNT(branch), 1.5, available)
+ranked[branch] = ALLOCATE BY PRIORITY(demand[branch], priority[branch], 3, 1.5, available)
 \t~\t\n\t~\t\n\t|
 chosen = VECTOR SELECT(priority[branch!] - 1, demand[branch!], -1, 9, 0)
 \t~\t\n\t~\t\n\t|
