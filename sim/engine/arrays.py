@@ -181,6 +181,7 @@ class _Vectoriser:
         return ("assemble", (count, tuple(rows)), tuple(trees))
 
     def build(self) -> Arrays:
+        """Every block's equations, then the loose ones (again while they find blocks)."""
         aux: dict[str, tuple] = {}
         states: dict[str, State] = {}
         done: set[str] = set()
@@ -212,6 +213,7 @@ class _Vectoriser:
                       self.m.lookups, dict(self.blocks), dict(self.location))
 
     def _definition(self, flat: str):
+        """An element's equation, or ("input",) for a constant or a value given per run."""
         if flat in self.aux:
             return self.aux[flat]
         return ("input",)
@@ -230,6 +232,8 @@ def cycles(model: Arrays) -> set[str]:
 
 
 def _strong(graph: dict[str, set[str]]) -> set[str]:
+    """Nodes of the strongly connected components that hold a cycle (Tarjan's algorithm,
+    without recursion: a model may chain thousands of equations)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
