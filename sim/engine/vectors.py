@@ -17,6 +17,15 @@ def _value(out: np.ndarray):
     return out[()] if out.ndim == 0 else out[0] if out.shape == (1,) else out
 
 
+def _along(*arrays) -> list[np.ndarray]:
+    """Arguments spanning a range, broadcast together with axis 0 kept as the range's (an
+    argument without members gains their axis after it, not before)."""
+    arrays = [np.asarray(a, dtype=float) for a in arrays]
+    depth = max(a.ndim for a in arrays)
+    arrays = [a.reshape(a.shape[:1] + (1,) * (depth - a.ndim) + a.shape[1:]) for a in arrays]
+    return np.broadcast_arrays(*arrays)
+
+
 def vec(*xs) -> np.ndarray:
     """An argument spanning a range, one value per element, the range on axis 0."""
     return np.stack(np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in xs)))
@@ -35,8 +44,7 @@ def vector_select(selection, expression, missing, action, error):
     """VECTOR SELECT: the elements whose selection is not 0, combined by `action` (sum,
     product, minimum, maximum, mean of selection x expression, or of expression ^
     selection, or of the expression itself), `missing` where none is selected."""
-    selection, expression = np.broadcast_arrays(np.asarray(selection, dtype=float),
-                                                np.asarray(expression, dtype=float))
+    selection, expression = _along(selection, expression)
     action, error = _number(action, "action"), _number(error, "error action")
     zeros = np.all(selection == 0, axis=0)
     if error in (1, 3) and np.any(zeros):
@@ -96,12 +104,14 @@ def _pick(values: np.ndarray, k) -> np.ndarray:
     return np.take_along_axis(values, index, axis=-1)[..., 0]
 
 
-def _cells(*arrays):
-    """The arrays broadcast over their shared shape (axis 0 of the first kept apart)."""
-    first = arrays[0]
-    shape = np.broadcast_shapes(first.shape[1:], *(np.shape(a) for a in arrays[1:]))
+def _cells(first, *arrays):
+    """The arrays broadcast over their shared shape, the first (a request) with its range
+    on axis 0 before it."""
+    shape = np.broadcast_shapes(first.shape[1:], *(np.shape(a) for a in arrays))
+    first = first.reshape(first.shape[:1] + (1,) * (len(shape) + 1 - first.ndim)
+                          + first.shape[1:])
     return shape, [np.broadcast_to(first, first.shape[:1] + shape)] + [
-        np.broadcast_to(np.asarray(a, dtype=float), shape) for a in arrays[1:]]
+        np.broadcast_to(np.asarray(a, dtype=float), shape) for a in arrays]
 
 
 def _declined(what: str):
@@ -116,8 +126,7 @@ def allocate_by_priority(request, priority, width, supply, k):
     """ALLOCATE BY PRIORITY: this element's share of the supply."""
     from pysd.py_backend.allocation import _allocate_by_priority_1d
 
-    request, priority = np.broadcast_arrays(np.asarray(request, dtype=float),
-                                            np.asarray(priority, dtype=float))
+    request, priority = _along(request, priority)
     if np.any(request < 0):
         _declined("a negative request")
     if np.any(np.asarray(width) <= 0):
@@ -125,7 +134,7 @@ def allocate_by_priority(request, priority, width, supply, k):
     if np.any(np.asarray(supply) < 0):
         _declined("a negative supply")
     shape, (request, width, supply, k) = _cells(request, width, supply, k)
-    priority = np.broadcast_to(priority, request.shape)
+    priority = _along(priority, request)[0]
     out = np.empty(shape)
     for cell in np.ndindex(shape):
         at = (slice(None),) + cell
@@ -149,6 +158,8 @@ def allocate_available(request, profiles, size, available, k):
     count = request.shape[0]
     shape, (request, available, k) = _cells(request, available, k)
     profiles = profiles.reshape((count, int(size)) + profiles.shape[1:])
+    profiles = profiles.reshape(profiles.shape[:2] + (1,) * (len(shape) + 2 - profiles.ndim)
+                                + profiles.shape[2:])
     profiles = np.broadcast_to(profiles, profiles.shape[:2] + shape)
     out = np.empty(shape)
     for cell in np.ndindex(shape):

@@ -89,6 +89,13 @@ def test_equations_over_a_range_are_one_expression(tmp_path):
     unrolled = batch.program(c, set(), set(), set(), c.outputs(), axis=False)
     assert "stock[a1,b1]" in unrolled.generator.states
     assert len(prog.source) < len(unrolled.source)
+    time = {"initial": 0, "final": 2, "step": 0.5, "saveper": 1}
+    every = batch.simulate(c, {"g": np.array([0.1, 0.3])}, time)
+    some = batch.simulate(c, {"g": np.array([0.1, 0.3])}, time,
+                          outputs=["stock[a2,b1]", "total"])
+    assert sorted(some) == ["stock[a2,b1]", "time", "total"]
+    for name in ("stock[a2,b1]", "total"):
+        np.testing.assert_array_equal(some[name], every[name])
 
 
 def test_a_variable_whose_elements_depend_on_each_other_runs_element_by_element(tmp_path):
@@ -175,6 +182,9 @@ def test_array_functions_per_member_match_pysd(tmp_path):
     assert out["chosen"][0] == 50  # the largest demand where priority - 1 is not 0
     assert out["weighted"][0] == 100  # the largest (priority - 1) x demand: Boston's
     ours = batch.simulate(c, {"base": available}, folders[0].time)
+    unrolled = batch.simulate(c, {"base": available}, folders[0].time, axis=False)
+    for name in c.outputs():
+        np.testing.assert_allclose(ours[name], unrolled[name], rtol=1e-12, err_msg=name)
     for m, one in enumerate(folders[1:]):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
