@@ -328,8 +328,8 @@ class Program:
 
     def __init__(self, model: Model, inputs: set[str], series: set[str], member: set[str],
                  outputs: list[str], axis: bool = True):
-        if axis:  # subscripted variables as blocks with an element axis
-            model = arrays.vectorise(model, inputs, series)
+        if axis and any("[" in n for n in model.real_names):  # subscripted variables as
+            model = arrays.vectorise(model, inputs, series)  # blocks with an element axis
         g = Generator(model, inputs, series, member)
         self.generator = g
         # outputs by what holds them: a variable, or a block (rows: element -> (block, row))
