@@ -82,13 +82,16 @@ def _constants(c: Compiled) -> dict:
     return c.__dict__["numbers"]
 
 
-def program(c: Compiled, inputs: set, series: set, member: set, outputs: list) -> Program:
+def program(c: Compiled, inputs: set, series: set, member: set, outputs: list,
+            axis: bool = True) -> Program:
     """The run function for these inputs (set names, series names, names that differ
-    between members) and outputs, generated once per combination."""
+    between members) and outputs, generated once per combination; `axis` off unrolls
+    subscripted variables into one array per element."""
     programs = c.__dict__.setdefault("programs", {})
-    cache_key = (frozenset(inputs), frozenset(series), frozenset(member), tuple(outputs))
+    cache_key = (frozenset(inputs), frozenset(series), frozenset(member), tuple(outputs), axis)
     if cache_key not in programs:
-        programs[cache_key] = Program(c, set(inputs), set(series), set(member), list(outputs))
+        programs[cache_key] = Program(c, set(inputs), set(series), set(member), list(outputs),
+                                      axis)
     return programs[cache_key]
 
 
@@ -121,7 +124,8 @@ def saved_times(c: Compiled, time: dict, params: dict, series=()) -> np.ndarray:
 
 
 def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
-             outputs: list[str] | None = None, out: dict | None = None) -> dict:
+             outputs: list[str] | None = None, out: dict | None = None,
+             axis: bool = True) -> dict:
     """Integrate the model for every member at once.
 
     `time` holds the scenario's settings (initial, final, step, saveper); those the model
@@ -129,8 +133,9 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
     `params` maps Python names of constants to scalars or arrays of shape (N,); `series`
     maps names to callables of time returning a scalar or an array of shape (N,); `outputs`
     limits the result to those Python names (all of PySD's columns by default); `out` may
-    hold arrays of shape (saves, N) to write them into. Returns the saved times and, per
-    output, an array of shape (saves,) or (saves, N).
+    hold arrays of shape (saves, N) to write them into; `axis` off runs subscripted
+    variables unrolled, one array per element. Returns the saved times and, per output, an
+    array of shape (saves,) or (saves, N).
     """
     series = series or {}
     outputs = list(c.outputs() if outputs is None else outputs)
@@ -151,18 +156,36 @@ def simulate(c: Compiled, params: dict, time: dict, series: dict | None = None,
     member = {n for n in params if isinstance(values[n], np.ndarray)}
     member |= {n for n, v in steps.items() if any(np.ndim(x) for x in v)}
     inputs = set(params) - set(series)
-    prog = program(c, inputs, set(steps), member, outputs)
+    prog = program(c, inputs, set(steps), member, outputs, axis)
     out = dict(out or {})
     if any(np.shape(a)[0] != len(times) for a in out.values()):
         raise Unsupported("time settings that give members different saved times")
-    fresh = [n for n in outputs if n not in out]
+    rows = prog.rows
+    fresh = [n for n in outputs if n not in out and n not in rows]
     if fresh:  # one block each for member and common outputs: fewer allocations
         many = [n for n in fresh if n in prog.member]
         one = [n for n in fresh if n not in prog.member]
         out.update(zip(many, np.empty((len(many), len(times), members or 1))))
         out.update(zip(one, np.empty((len(one), len(times)))))
+    if not rows:
+        with np.errstate(all="ignore"):
+            prog.function(values, prog.constants, steps, out, grid, saves, len(grid) - 1)
+        return {"time": times.copy(), **out}
+    # a subscripted variable's block is saved whole: (saves, elements, members or 1)
+    blocks = {b: np.empty((len(times), prog.sizes[b], (members or 1) if b in prog.member
+                           else 1)) for b in prog.nodes if b in prog.sizes}
+    direct = {n: out[n] for n in outputs if n not in rows}
     with np.errstate(all="ignore"):
-        prog.function(values, prog.constants, steps, out, grid, saves, len(grid) - 1)
+        prog.function(values, prog.constants, steps, {**direct, **blocks}, grid, saves,
+                      len(grid) - 1)
+    for name in outputs:
+        if name in rows:
+            block, row = rows[name]
+            saved = blocks[block][:, row]
+            if name in out:
+                out[name][...] = saved if out[name].ndim == 2 else saved[:, 0]
+            else:
+                out[name] = saved if block in prog.member else saved[:, 0]
     return {"time": times.copy(), **out}
 
 

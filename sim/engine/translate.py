@@ -155,6 +155,10 @@ class _Translator:
             return memory.STRUCTURES[type(node).__name__](self, node)
         if isinstance(node, ae.GameStructure):  # PySD plays no game: GAME(x) is x
             return self.expr(node.expression)
+        if isinstance(node, ae.AllocateByPriorityStructure):
+            return self.allocate_by_priority(node)
+        if isinstance(node, ae.AllocateAvailableStructure):
+            return self.allocate_available(node)
         if isinstance(node, ae.InitialStructure):
             name = self.hidden("initial")
             self.states.append(State(name, self.expr(node.initial), ("num", 0), "initial"))
@@ -179,6 +183,10 @@ class _Translator:
                 if dim in (r, key(r)):
                     return ("num", len(els))
             raise Unsupported("ELMCOUNT of an unknown range")
+        if name == "vector_select" and self.ranges is not None:
+            return self.vector_select(node)
+        if name == "invert_matrix" and self.ranges is not None:
+            return self.invert_matrix(node)
         args = tuple(self.expr(a) for a in node.arguments)
         if name in self.lookups:
             return ("call", "lookup", (args[0], ("ref", name)))
@@ -207,6 +215,102 @@ class _Translator:
             finally:
                 self.bang = {}
         return ("call", name, tuple(trees))
+
+    # --- array functions: arguments spanning a range, ("vec", None, one tree per element) --
+    def vector(self, node, dims: list[str], marked: bool = False) -> tuple:
+        """`node` at every element of the ranges `dims` (in the order of their product);
+        `marked`: only where a reference marks the range `Dim!`."""
+        from itertools import product
+
+        outer = self.bang
+        trees = []
+        keys = [f"{d}!" for d in dims] if marked else dims
+        for combo in product(*(self.ranges.elements[d] for d in dims)):
+            self.bang = {**outer, **dict(zip(keys, combo, strict=True))}
+            try:
+                trees.append(self.expr(node))
+            finally:
+                self.bang = outer
+        return ("vec", None, tuple(trees))
+
+    def _last_range(self, node, what: str) -> tuple[str, list[str]]:
+        """The range of a reference's last subscript (what an array function works along)."""
+        subs = node.subscripts.subscripts if getattr(node, "subscripts", None) else ()
+        if not subs or subs[-1] not in self.ranges.elements:
+            raise Unsupported(f"{what} of an argument without a range as its last subscript")
+        return subs[-1], self.ranges.elements[subs[-1]]
+
+    def _position(self, dim: str, elements: list[str]) -> int:
+        return elements.index(self.ranges.resolve(dim, self.binding, self.bang))
+
+    def vector_select(self, node) -> tuple:
+        """VECTOR SELECT over the ranges marked `Dim!` in its first two arguments."""
+        from .subscripts import bangs
+
+        sel, expr = node.arguments[:2]
+        dims = list(dict.fromkeys(bangs(sel) + bangs(expr)))
+        if not dims:
+            raise Unsupported("VECTOR SELECT without a summed subscript")
+        rest = tuple(self.expr(a) for a in node.arguments[2:])
+        if len(rest) != 3:
+            raise Unsupported("the function VECTOR SELECT")
+        return ("call", "vector_select", (self.vector(sel, dims, True),
+                                          self.vector(expr, dims, True)) + rest)
+
+    def invert_matrix(self, node) -> tuple:
+        """INVERT MATRIX: this element of the inverse of the matrix over the last two ranges
+        of the argument (a reference), or else of the equation."""
+        arg = node.arguments[0]
+        subs = arg.subscripts.subscripts if getattr(arg, "subscripts", None) else ()
+        dims = list(subs[-2:])
+        if len(dims) != 2 or any(d not in self.ranges.elements for d in dims):
+            dims = [r for r, _ in self.binding[-2:]]
+        if (len(dims) != 2 or dims[0] == dims[1]
+                or any(d not in self.ranges.elements for d in dims)):
+            raise Unsupported("INVERT MATRIX of an argument without two ranges last")
+        rows, cols = (self.ranges.elements[d] for d in dims)
+        if len(rows) != len(cols):
+            raise Unsupported("INVERT MATRIX of a matrix that is not square")
+        k = self._position(dims[0], rows) * len(cols) + self._position(dims[1], cols)
+        return ("call", "invert_matrix", (self.vector(arg, dims), ("num", len(rows)),
+                                          ("num", k)))
+
+    def allocate_by_priority(self, node) -> tuple:
+        """ALLOCATE BY PRIORITY along the request's last range: this element's share."""
+        dim, elements = self._last_range(node.request, "ALLOCATE BY PRIORITY")
+        return ("call", "allocate_by_priority", (
+            self.vector(node.request, [dim]), self.vector(node.priority, [dim]),
+            self.expr(node.width), self.expr(node.supply),
+            ("num", self._position(dim, elements))))
+
+    def allocate_available(self, node) -> tuple:
+        """ALLOCATE AVAILABLE along the request's last range; the priority profile is the
+        priority variable's last range, whatever its reference names there."""
+        from dataclasses import replace
+
+        from pysd.translators.structures import abstract_expressions as ae
+
+        dim, elements = self._last_range(node.request, "ALLOCATE AVAILABLE")
+        pp = node.pp
+        prefix = f"{pp.reference}["
+        last = {n[len(prefix):-1].split(",")[-1] for n in self.names if n.startswith(prefix)}
+        profile = next((els for els in self.ranges.elements.values() if set(els) == last), [])
+        if not pp.subscripts or not profile:
+            raise Unsupported("ALLOCATE AVAILABLE with an unsubscripted priority profile")
+        outer = self.bang
+        trees = []
+        for e in elements:
+            for q in profile:
+                subs = tuple(pp.subscripts.subscripts[:-1]) + (q,)
+                ref = replace(pp, subscripts=ae.SubscriptsReferenceStructure(subs))
+                self.bang = {**outer, dim: e}
+                try:
+                    trees.append(self.expr(ref))
+                finally:
+                    self.bang = outer
+        return ("call", "allocate_available", (
+            self.vector(node.request, [dim]), ("vec", None, tuple(trees)),
+            ("num", len(profile)), self.expr(node.avail), ("num", self._position(dim, elements))))
 
     def _order(self, node) -> int:
         """A SMOOTH N's or DELAY N's order: PySD reads it once, at the initial time, so an

@@ -184,7 +184,7 @@ def test_a_delay_pysd_lowers_runs_and_a_run_the_batch_engine_declines_falls_back
     ens = ensemble.run(s, pd.DataFrame({"base": [1.0, 2.0]}))
     assert ens.engine == "pysd"
     assert ens.notice == ("d.mdl uses a DELAY FIXED whose delay time differs between "
-                          "members, which the batch engine does not support; its 2 members "
-                          "ran one by one with PySD.")
+                          "members or elements, which the batch engine does not support; its "
+                          "2 members ran one by one with PySD.")
     # the input of 1 (base 1) and 2 (base 2) TIME STEPs before, 0 until then
     np.testing.assert_allclose(ens.values["y"], [[0, 0], [0, 0], [1, 0], [1.5, 0], [2, 2]])
