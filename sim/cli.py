@@ -82,8 +82,11 @@ def library(*modules: str):
     return sys.modules[__package__]
 
 
-# The library names a bad argument in its problems; here it came from this option.
-OPTION_OF = {"constants": "--set", "samples": "--samples", "seed": "--seed"}
+# The library names a bad argument by its Python name in a problem's first place; on the
+# command line it came from this option.
+OPTION_OF = {"constants": "--set", "samples": "--samples", "seed": "--seed", "as_of": "--as-of",
+             "uncertainty": "--uncertainty", "hold_out_from": "--hold-out-from",
+             "posterior": "--posterior"}
 
 
 class SimGroup(click.Group):

@@ -236,7 +236,7 @@ def build(actuals_path, scenario_paths, uncertainty_dir=None,
     targets = tgt.with_overrides(targets, scenarios[0].targets)
     first, last = int(targets["base_year"].min()) + 1, int(targets["year"].max())
     if as_of is not None and not first <= as_of <= last:
-        raise InputError([Problem("--as-of", str(as_of), f"outside the plan. Give a year from "
+        raise InputError([Problem("as_of", str(as_of), f"outside the plan. Give a year from "
                                   f"{first} to {last} ({last} for the final evaluation).")])
     actuals = actuals_mod.load(Path(actuals_path), model_path)
     year = min(as_of_year(actuals, as_of), last)
@@ -341,7 +341,7 @@ def _bands(folder, sims):
     folder = Path(folder)
     where = display_path(folder)
     if not os.path.lexists(folder / "percentiles.csv"):
-        raise InputError([Problem(where, "--uncertainty", "no percentiles.csv here. Give a "
+        raise InputError([Problem("uncertainty", where, "no percentiles.csv here. Give a "
                                   "folder written by 'sim uncertainty'.")])
     name, drawn = bandfile.scenario_hash(folder)
     for sim in sims:
@@ -351,7 +351,7 @@ def _bands(folder, sims):
                                         span), sim.scenario.name
     names = ", ".join(s.scenario.name for s in sims)
     data, year = display_path(sims[0].scenario.actuals), sims[0].scenario.as_of
-    raise InputError([Problem(where, "--uncertainty", f"drawn from '{name}' "
+    raise InputError([Problem("uncertainty", where, f"drawn from '{name}' "
                               f"with other inputs than every scenario of this review ({names}, "
                               f"on {data} to {year}). Rerun 'sim uncertainty' on one of them "
                               f"with --actuals {data} --as-of {year}.")])
