@@ -10,7 +10,9 @@ Measured in this one run:
 - The floor: the numpy array operations the generated step function performs on member
   arrays (counted by the code generator: powers, exponentials, logarithms and trigonometry
   apart) times the time numpy takes for one such operation on arrays of the same size
-  (a product, a power; measured here), and the engine's time over it.
+  (a product, a power; measured here), and the engine's time over it. Every operation is
+  timed as one on two arrays; many of the engine's have a scalar operand and cost less, so
+  the engine can come in under this floor.
 - Peak memory of the 10,000-member run: numpy's allocations (tracemalloc), and the peak
   resident size (ru_maxrss) of two fresh processes, with its increase over the interpreter's
   at start: one that loads the scenario, draws and runs through sim.ensemble (pandas, scipy),
@@ -272,20 +274,21 @@ def main() -> None:
         pysd_rate = len(loop) / (time.perf_counter() - start)
         print(f"PySD loop: {pysd_rate:,.1f} runs/s on {len(loop)} members; "
               f"batch / PySD = {rate[10_000] / pysd_rate:,.0f}x")
-    best = max(rate[10_000], len(draws) / lean)
     full_peak, lean_peak = full["peaks"][-1][1], lean_mem["peaks"][-1][1]
 
-    def met(ok: bool) -> str:
-        return "met" if ok else "NOT met"
+    def goal(text: str, ensemble_value: float, lean_value: float, unit: str, ok) -> None:
+        verdicts = [f"{path} {value:{unit}} ({'met' if ok(value) else 'NOT met'})"
+                    for path, value in (("sim.ensemble", ensemble_value),
+                                        ("lean path", lean_value))]
+        print(f"  {text}: {', '.join(verdicts)}")
 
     print("goals:")
-    print(f"  >= 300,000 runs/s at N = 10,000: sim.ensemble {rate[10_000]:,.0f}, lean path "
-          f"{len(draws) / lean:,.0f}: {met(best >= 3e5)}")
-    print(f"  engine / floor <= 2: sim.ensemble {engine_s / floor:.2f}, lean path "
-          f"{lean / lean_floor:.2f}: {met(min(engine_s / floor, lean / lean_floor) <= 2)}")
-    print(f"  peak resident size <= 100 MiB: sim.ensemble {full_peak:.1f}, lean path "
-          f"{lean_peak:.1f} MiB: {met(min(full_peak, lean_peak) <= 100)}")
-    print(f"  one run <= 0.3 ms: {single * 1e3:.3f} ms: {met(single <= 3e-4)}")
+    goal(">= 300,000 runs/s at N = 10,000", rate[10_000], len(draws) / lean, ",.0f",
+         lambda v: v >= 3e5)
+    goal("engine / floor <= 2", engine_s / floor, lean / lean_floor, ".2f", lambda v: v <= 2)
+    goal("peak resident size <= 100 MiB", full_peak, lean_peak, ".1f", lambda v: v <= 100)
+    print(f"  one run <= 0.3 ms: {single * 1e3:.3f} ms "
+          f"({'met' if single <= 3e-4 else 'NOT met'})")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 
 from sim import ensemble, scenario
 from sim.engine import batch
@@ -28,8 +29,6 @@ print(json.dumps({"libraries": sorted(m for m in ("pandas", "scipy", "pysd", "xa
 def test_a_cached_model_runs_without_pandas_scipy_or_pysd():
     base = scenario.load(SCENARIOS / "baseline.yaml")
     draws = {"sei real growth": [0.05, 0.08, 0.11]}
-    import pandas as pd
-
     expected = ensemble.run(base, pd.DataFrame(draws), outputs=["sei va real"])
     batch.compiled(MODEL)  # cached by this process; the child only loads it
     proc = subprocess.run([sys.executable, "-c", CHILD, str(MODEL), json.dumps(base.time)],
