@@ -17,12 +17,14 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import cache, folders
 from .bundled import default_model
 from .errors import SimError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 DEFAULT_MODEL = default_model()
 CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
@@ -197,6 +199,8 @@ class ModelInfo:
 
     def table(self) -> pd.DataFrame:
         """Every tunable parameter with value, unit, range and description."""
+        import pandas as pd
+
         rows = [
             {"name": p.name, "py_name": p.py_name, "value": p.value, "unit": p.unit,
              "min": p.minimum, "max": p.maximum, "description": p.description}

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from . import timegrid
 from .codegen import Program
 from .translate import CONTROLS, Model, State, Unsupported, key, translate
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["CONTROLS", "Compiled", "State", "Unsupported", "compiled", "compile_model", "key",
            "program", "run", "saved_times", "simulate", "time_grid"]
