@@ -18,7 +18,7 @@ from .engine import batch, pysd_engine
 from .scenario import Scenario
 from .yearly import step_function
 
-CHUNK = 2500  # members per batch call: bounds memory and paces the progress display
+CHUNK = 10_000  # members per batch call: bounds memory and paces the progress display
 
 
 @dataclass
