@@ -8,6 +8,7 @@ import json
 import math
 import sys
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -82,11 +83,18 @@ def library(*modules: str):
     return sys.modules[__package__]
 
 
-# The library names a bad argument by its Python name in a problem's first place; on the
-# command line it came from this option.
+# The library names a bad argument by its Python name, in a problem's first place (a value
+# given) or as its key (a file or folder given, `argument=True`); here it came from this
+# option.
 OPTION_OF = {"constants": "--set", "samples": "--samples", "seed": "--seed", "as_of": "--as-of",
              "uncertainty": "--uncertainty", "hold_out_from": "--hold-out-from",
              "posterior": "--posterior"}
+
+
+def _as_options(problems: list[Problem]) -> list[Problem]:
+    """The library's problems with each argument they name shown as this command's option."""
+    return [replace(p, file=OPTION_OF.get(p.file, p.file),
+                    key=OPTION_OF[p.key] if p.argument else p.key) for p in problems]
 
 
 class SimGroup(click.Group):
@@ -99,8 +107,7 @@ class SimGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             if isinstance(exc, InputError):
-                exc = InputError([Problem(OPTION_OF[p.file], p.key, p.message, p.line)
-                                  if p.file in OPTION_OF else p for p in exc.problems])
+                exc = InputError(_as_options(exc.problems))
             raise click.ClickException(str(exc)) from None
 
 

@@ -17,6 +17,8 @@ class Problem:
     key: str
     message: str
     line: int | None = None
+    # True when `key` is the name of a library argument (the CLI shows its own option there)
+    argument: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

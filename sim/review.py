@@ -341,8 +341,8 @@ def _bands(folder, sims):
     folder = Path(folder)
     where = display_path(folder)
     if not os.path.lexists(folder / "percentiles.csv"):
-        raise InputError([Problem("uncertainty", where, "no percentiles.csv here. Give a "
-                                  "folder written by 'sim uncertainty'.")])
+        raise InputError([Problem(where, "uncertainty", "no percentiles.csv here. Give a "
+                                  "folder written by 'sim uncertainty'.", argument=True)])
     name, drawn = bandfile.scenario_hash(folder)
     for sim in sims:
         if scen.scenario_hash(sim.scenario) == drawn:
@@ -351,10 +351,10 @@ def _bands(folder, sims):
                                         span), sim.scenario.name
     names = ", ".join(s.scenario.name for s in sims)
     data, year = display_path(sims[0].scenario.actuals), sims[0].scenario.as_of
-    raise InputError([Problem("uncertainty", where, f"drawn from '{name}' "
+    raise InputError([Problem(where, "uncertainty", f"drawn from '{name}' "
                               f"with other inputs than every scenario of this review ({names}, "
                               f"on {data} to {year}). Rerun 'sim uncertainty' on one of them "
-                              f"with --actuals {data} --as-of {year}.")])
+                              f"with --actuals {data} --as-of {year}.", argument=True)])
 
 
 def _assumptions(scenario, info) -> pd.DataFrame:

@@ -475,7 +475,7 @@ def test_uncertainty_bands_reach_the_charts(tmp_path, write_scenario):
         review.build(ACTUALS, [SCENARIOS / "downside.yaml"], folder, as_of=2022)
     data = display_path(ACTUALS)
     assert str(err.value.problems[0]) == (
-        f"uncertainty: {display_path(folder)} | drawn from 'baseline' with other inputs than "
+        f"{display_path(folder)}: uncertainty | drawn from 'baseline' with other inputs than "
         f"every scenario of this review (downside, on {data} to 2022). Rerun 'sim uncertainty' on one of them "
         f"with --actuals {data} --as-of 2022.")
     with pytest.raises(InputError) as err:  # the baseline, but with data to another year

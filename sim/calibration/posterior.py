@@ -208,9 +208,9 @@ def load_draws(folder, info, n: int, seed: int) -> pd.DataFrame:
 
     path = Path(folder) / "posterior.csv"
     if not path.is_file():
-        raise InputError([Problem("posterior", str(folder), "no posterior.csv in this "
+        raise InputError([Problem(str(folder), "posterior", "no posterior.csv in this "
                                   "folder. Give the output folder of 'sim calibrate' with "
-                                  "method mcmc.")])
+                                  "method mcmc.", argument=True)])
     table = pd.read_csv(path, encoding="utf-8-sig", index_col="draw")
     problems = [Problem(str(path), str(name), info.unknown_parameter(str(name)))
                 for name in table.columns if info.parameter(str(name)) is None]
