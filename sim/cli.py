@@ -376,7 +376,10 @@ def calibrate(spec_file, out, lang):
     click.echo("\n" + messages.text("written_to", lang, path=dest))
     click.echo(messages.text("calibrated_scenario", path=dest / (spec.name + ".yaml")))
     if not cal.converged:
-        raise SimError(messages.text("fit_not_converged", spec=spec_file, reason=cal.message,
+        from .yamlfile import display_path
+
+        raise SimError(messages.text("fit_not_converged", spec=display_path(spec_file),
+                                     reason=cal.message,
                                      dest=dest, fix=messages.text(
                                          "raise_steps" if spec.method == "mcmc"
                                          else "raise_max_runs")))
