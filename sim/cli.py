@@ -35,8 +35,12 @@ AS_OF = click.option("--as-of", "as_of", type=int,
                           "with data].")
 
 
+SET_PROBLEMS = "set problems"  # ctx.meta key: the malformed --set items, kept for SimCommand
+
+
 def _constants(ctx, param, sets) -> dict[str, float]:
-    """`--set NAME=VALUE` options as {name: value}; every malformed one reported at once."""
+    """`--set NAME=VALUE` options as {name: value}; the malformed ones are kept as problems,
+    reported together with the scenario's (see SimCommand)."""
     values, problems = {}, []
     for item in sets:
         name, sep, text = item.partition("=")
@@ -56,8 +60,7 @@ def _constants(ctx, param, sets) -> dict[str, float]:
             problems.append(Problem("--set", name, messages.text("set_not_finite")))
             continue
         values[name] = value
-    if problems:
-        raise InputError(problems)
+    ctx.meta[SET_PROBLEMS] = problems
     return values
 
 
@@ -89,8 +92,29 @@ OPTION_OF = {"constants": "--set", "samples": "--samples", "seed": "--seed", "as
              "posterior": "--posterior"}
 
 
+class SimCommand(click.Command):
+    """A command that, given malformed --set items, runs nothing: it reports them with every
+    problem the library finds in its scenarios and in the well-formed --set items."""
+
+    def invoke(self, ctx):
+        malformed = ctx.meta.get(SET_PROBLEMS)
+        if not malformed:
+            return super().invoke(ctx)
+        api = library("scenario")
+        found: list[Problem] = []
+        named = ctx.params.get("scenario_files") or [ctx.params["scenario_file"]]
+        for path in named:
+            try:
+                api.load_scenario(path, constants=ctx.params["constants"])
+            except InputError as exc:
+                found += [p for p in exc.problems if p not in found]
+        raise InputError(found + malformed)
+
+
 class SimGroup(click.Group):
     """Turns every domain error into one clean message and exit code 1 (unless --debug)."""
+
+    command_class = SimCommand
 
     def invoke(self, ctx):
         try:
