@@ -173,7 +173,7 @@ def _anchor_notes(sim, lang: str) -> None:
 
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
-    from .charts.labels import short_unit
+    from .units import short_unit
 
     rows = [tuple(messages.text(f"col_{c}", lang) for c in
                   ("id", "indicator", "target", "projected", "gap", "status"))]
@@ -188,8 +188,8 @@ def format_targets(targets, lang: str) -> str:
         tol = f"±{t.tolerance:g}" if t.comparator == "approx" and not math.isnan(t.tolerance) \
             else ""
         status = messages.text(f"status_{t.status}", lang)
-        rows.append((t.id, _clip(name, 30), f"{cmp_}{t.target:g}{tol} {unit}", _num(t.projected),
-                     _num(t.gap), status))
+        target = f"{cmp_}{t.target:g}{tol}" + (f" {unit}" if unit else "")
+        rows.append((t.id, _clip(name, 30), target, _num(t.projected), _num(t.gap), status))
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     right = (False, False, False, True, True, False)
     lines = ["  ".join(_pad(c, w, r) for c, w, r in zip(row, widths, right)).rstrip()
