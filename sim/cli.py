@@ -13,24 +13,24 @@ from pathlib import Path
 import click
 
 from . import messages
-from .bundled import default_model
 from .errors import InputError, Problem, SimError
 
 # The library is imported inside each command, so that `sim --help` answers at once.
-DEFAULT_MODEL = default_model()
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                    help="Language of chart labels and printed tables.")
+                    help="Language of the charts, reports and printed tables.")
 ENGINE = click.option("--engine", "engine_name", type=click.Choice(["batch", "pysd"]),
                       default="batch", show_default=True,
                       help="batch: numpy, same results as PySD; models it does not support "
                            "run with PySD. pysd: always PySD.")
-SEED = click.option("--seed", type=int, help="Random seed [default: the scenario's].")
-ACTUALS = click.option("--actuals", type=click.Path(path_type=Path),
-                       help="Anchor the run on these actuals (CSV: year,indicator,value,unit,"
-                            "grade,basis,source): observed years are data, projections start "
-                            "from the latest [default: the scenario's actuals:].")
-AS_OF = click.option("--as-of", "as_of", type=int,
+SEED = click.option("--seed", type=int, metavar="N",
+                    help="Random seed [default: the scenario's].")
+ACTUALS_CSV = "CSV: year,indicator,value,unit,source, optional grade and basis"
+ACTUALS = click.option("--actuals", type=click.Path(path_type=Path), metavar="FILE",
+                       help=f"Anchor the run on these actuals ({ACTUALS_CSV}): observed years "
+                            "are data, projections start from the latest [default: the "
+                            "scenario's actuals: file, if any].")
+AS_OF = click.option("--as-of", "as_of", type=int, metavar="YEAR",
                      help="Use the actuals up to this year only [default: the latest year "
                           "with data].")
 
@@ -66,8 +66,8 @@ def _constants(ctx, param, sets) -> dict[str, float]:
 
 SET = click.option("--set", "constants", multiple=True, metavar="NAME=VALUE",
                    callback=_constants,
-                   help="Override a model constant for this run (repeatable); wins over the "
-                        "scenario files.")
+                   help="Override a model constant (repeatable); wins over the scenario "
+                        "files.")
 
 
 def library(*modules: str):
@@ -213,6 +213,7 @@ def _run_options(default_out: str):
     def apply(command):
         for option in (ENGINE, LANG, SET, AS_OF, ACTUALS,
                        click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                                    metavar="DIR",
                                     help=f"Output folder [default: {default_out}].")):
             command = option(command)
         return command
@@ -223,7 +224,10 @@ def _run_options(default_out: str):
 @click.argument("scenario_file", metavar="SCENARIO")
 @_run_options("outputs/<scenario name>")
 def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
-    """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
+    """Run SCENARIO and measure it against the 2025 targets.
+
+    Prints every modelled target (target, projection, gap, status) and writes the tables and
+    charts to the output folder."""
     api = library("runner")
     _check_out(out, scenario_file, *([actuals] if actuals else []))
     sim = api.simulate(scenario_file, constants=constants, engine=engine_name, actuals=actuals,
@@ -243,7 +247,10 @@ def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
 @click.argument("scenario_files", nargs=-1, required=True, metavar="SCENARIO...")
 @_run_options("outputs/compare")
 def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
-    """Run several scenarios and compare their targets side by side."""
+    """Run several scenarios and compare their targets side by side.
+
+    Prints each target's projection under every scenario and writes the overlay charts and
+    tables to the output folder."""
     api = library("runner")
     _check_out(out, *scenario_files, *([actuals] if actuals else []))
     comparison = api.compare(scenario_files, constants=constants, engine=engine_name,
@@ -262,13 +269,14 @@ def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
 
 @main.command()
 @click.argument("scenario_file", metavar="SCENARIO")
-@click.option("--samples", type=int, help="Members to run [default: the scenario's].")
+@click.option("--samples", type=int, metavar="N",
+              help="Members to run [default: the scenario's].")
 @SEED
 @click.option("--sampling", type=click.Choice(["latin_hypercube", "random"]),
               help="Sampling design [default: the scenario's, else latin_hypercube].")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/uncertainty/<scenario name>].")
-@click.option("--posterior", type=click.Path(path_type=Path),
+@click.option("--posterior", type=click.Path(path_type=Path), metavar="DIR",
               help="A 'sim calibrate' folder: its posterior draws replace the distributions "
                    "of the parameters it fitted.")
 @ACTUALS
@@ -277,7 +285,10 @@ def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
 @LANG
 def uncertainty(scenario_file, samples, seed, sampling, out, posterior, actuals, as_of,
                 constants, lang):
-    """Probability of meeting each target, from the scenario's uncertainty: section."""
+    """Estimate the probability of meeting each target.
+
+    Draws the parameters of SCENARIO's uncertainty: section, runs every member and prints,
+    per target, percentiles of the projection and the probability that it is met."""
     api = library("uncertainty")
     _check_out(out, scenario_file)
     live = sys.stderr.isatty()
@@ -308,18 +319,21 @@ def uncertainty(scenario_file, samples, seed, sampling, out, posterior, actuals,
 @click.argument("scenario_file", metavar="SCENARIO")
 @click.option("--method", type=click.Choice(["sobol", "morris"]), default="sobol",
               show_default=True, help="Sobol indices or Morris screening (SALib).")
-@click.option("--samples", type=int,
-              help="Base samples: a power of two for Sobol [default 1024]; trajectories "
-                   "for Morris [default 100].")
+@click.option("--samples", type=int, metavar="N",
+              help="Base samples: a power of two for Sobol [default: 1024]; trajectories "
+                   "for Morris [default: 100].")
 @SEED
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/sensitivity/<scenario name>_<method>].")
 @ACTUALS
 @AS_OF
 @SET
 @LANG
 def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, constants, lang):
-    """Rank the uncertain parameters by their effect on each 2025 target."""
+    """Rank the uncertain parameters by their effect on the targets.
+
+    Varies the parameters of SCENARIO's uncertainty: section and ranks them, for each
+    modelled 2025 target, by Sobol indices or Morris screening."""
     api = library("sensitivity")
     _check_out(out, scenario_file)
     result = api.sensitivity_analysis(scenario_file, method, samples=samples, seed=seed,
@@ -334,20 +348,25 @@ def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, const
 
 @main.command()
 @click.argument("scenario_files", nargs=-1, required=True, metavar="SCENARIO...")
-@click.option("--actuals", type=click.Path(path_type=Path), required=True,
-              help="Actual values in long form (year,indicator,value,unit,source).")
+@click.option("--actuals", type=click.Path(path_type=Path), required=True, metavar="FILE",
+              help=f"The actuals ({ACTUALS_CSV}).")
 @click.option("--uncertainty", "uncertainty_dir", type=click.Path(path_type=Path),
+              metavar="DIR",
               help="A folder written by 'sim uncertainty' on one of the scenarios, for its "
                    "band on the charts.")
-@click.option("--as-of", "as_of", type=int, default=None,
+@click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR",
               help="Review with the data up to this year [default: the latest year with "
                    "data]; the target year gives the final evaluation.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/review].")
 @SET
 @LANG
 def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang):
-    """The plan's review (mid-term or final): actuals, projections and targets."""
+    """Review the plan (mid-term or final) against the actuals.
+
+    Runs each SCENARIO anchored on the actuals and writes the review (HTML page, Word file,
+    tables): every target's baseline, latest actual, growth still required, projections and
+    status; prints the headline table."""
     api = library("review", "review_tables")
     from .review import STATUSES, status_word
     from .review_tables import headline_cells
@@ -371,7 +390,7 @@ def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang
 
 @main.command()
 @click.argument("spec_file", metavar="SPEC")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/calibration/<spec name>].")
 @LANG
 def calibrate(spec_file, out, lang):
@@ -413,11 +432,14 @@ def calibrate(spec_file, out, lang):
 @click.argument("spec_file", metavar="SPEC")
 @click.option("--hold-out-from", "hold_out_from", type=int, required=True, metavar="YEAR",
               help="Fit to the data before YEAR; compare with the data from YEAR on.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/backtest/<spec name>_from_<YEAR>].")
 @LANG
 def backtest(spec_file, hold_out_from, out, lang):
-    """Fit SPEC before a year, project, and score against the years held out."""
+    """Fit SPEC before a year and score its projection after it.
+
+    Fits to the data before YEAR, projects from the last actual before it, and compares the
+    projection and two naive forecasts with the data from YEAR on."""
     api = library("calibration")
     from .calibration.backtest import summary_text
 
@@ -430,11 +452,13 @@ def backtest(spec_file, hold_out_from, out, lang):
 
 
 @main.command()
-@click.option("--model", "model_path", type=click.Path(path_type=Path),
-              default=DEFAULT_MODEL, show_default=True, help="Vensim model file.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path), metavar="FILE",
+              help="Vensim model file [default: the plan model, models/qingdao_fyp.mdl].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def params(model_path, as_json):
-    """List every tunable parameter with value, unit, range and description."""
+    """List the model's tunable parameters.
+
+    Each with its value, unit, range and description."""
     api = library("model")
     table = api.parameters(model_path)
     if as_json:
@@ -463,12 +487,13 @@ def validate(scenario_file, constants):
 @ACTUALS
 @AS_OF
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              metavar="N",
               help="Port to serve on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
               help="Address to serve on; anything but loopback exposes the page to others.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 def tune(scenario_file, actuals, as_of, port, host, no_browser):
-    """Tune SCENARIO's assumptions in the browser and see every target respond."""
+    """Tune SCENARIO in the browser and see every target respond."""
     server = library("tune.server").tune.server
     if not server.is_loopback(host):
         click.echo(messages.text("tune_exposed", host=host), err=True)
