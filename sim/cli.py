@@ -14,30 +14,34 @@ from pathlib import Path
 import click
 
 from . import messages
-from .bundled import default_model
 from .errors import InputError, Problem, SimError
 
 # The library is imported inside each command, so that `sim --help` answers at once.
-DEFAULT_MODEL = default_model()
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                    help="Language of chart labels and printed tables.")
+                    help="Language of the charts, reports and printed tables.")
 ENGINE = click.option("--engine", "engine_name", type=click.Choice(["batch", "pysd"]),
                       default="batch", show_default=True,
                       help="batch: numpy, same results as PySD; models it does not support "
                            "run with PySD. pysd: always PySD.")
-SEED = click.option("--seed", type=int, help="Random seed [default: the scenario's].")
-ACTUALS = click.option("--actuals", type=click.Path(path_type=Path),
-                       help="Anchor the run on these actuals (CSV: year,indicator,value,unit,"
-                            "grade,basis,source): observed years are data, projections start "
-                            "from the latest [default: the scenario's actuals:].")
-AS_OF = click.option("--as-of", "as_of", type=int,
+SEED = click.option("--seed", type=int, metavar="N",
+                    help="Random seed [default: the scenario's].")
+ACTUALS_CSV = "CSV: year,indicator,value,unit,source, optional grade and basis"
+ACTUALS = click.option("--actuals", type=click.Path(path_type=Path), metavar="FILE",
+                       help=f"Anchor the run on these actuals ({ACTUALS_CSV}): observed years "
+                            "are data, projections start from the latest [default: the "
+                            "scenario's actuals: file, if any].")
+AS_OF = click.option("--as-of", "as_of", type=int, metavar="YEAR",
                      help="Use the actuals up to this year only [default: the latest year "
                           "with data].")
 
 
+SET_PROBLEMS = "set problems"  # ctx.meta key: the malformed --set items, kept for SimCommand
+
+
 def _constants(ctx, param, sets) -> dict[str, float]:
-    """`--set NAME=VALUE` options as {name: value}; every malformed one reported at once."""
+    """`--set NAME=VALUE` options as {name: value}; the malformed ones are kept as problems,
+    reported together with the scenario's (see SimCommand)."""
     values, problems = {}, []
     for item in sets:
         name, sep, text = item.partition("=")
@@ -57,15 +61,14 @@ def _constants(ctx, param, sets) -> dict[str, float]:
             problems.append(Problem("--set", name, messages.text("set_not_finite")))
             continue
         values[name] = value
-    if problems:
-        raise InputError(problems)
+    ctx.meta[SET_PROBLEMS] = problems
     return values
 
 
 SET = click.option("--set", "constants", multiple=True, metavar="NAME=VALUE",
                    callback=_constants,
-                   help="Override a model constant for this run (repeatable); wins over the "
-                        "scenario files.")
+                   help="Override a model constant (repeatable); wins over the scenario "
+                        "files.")
 
 
 def library(*modules: str):
@@ -97,8 +100,29 @@ def _as_options(problems: list[Problem]) -> list[Problem]:
                     key=OPTION_OF[p.key] if p.argument else p.key) for p in problems]
 
 
+class SimCommand(click.Command):
+    """A command that, given malformed --set items, runs nothing: it reports them with every
+    problem the library finds in its scenarios and in the well-formed --set items."""
+
+    def invoke(self, ctx):
+        malformed = ctx.meta.get(SET_PROBLEMS)
+        if not malformed:
+            return super().invoke(ctx)
+        api = library("scenario")
+        found: list[Problem] = []
+        named = ctx.params.get("scenario_files") or [ctx.params["scenario_file"]]
+        for path in named:
+            try:
+                api.load_scenario(path, constants=ctx.params["constants"])
+            except InputError as exc:
+                found += [p for p in exc.problems if p not in found]
+        raise InputError(found + malformed)
+
+
 class SimGroup(click.Group):
     """Turns every domain error into one clean message and exit code 1 (unless --debug)."""
+
+    command_class = SimCommand
 
     def invoke(self, ctx):
         try:
@@ -156,7 +180,7 @@ def _anchor_notes(sim, lang: str) -> None:
 
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
-    from .charts.labels import short_unit
+    from .units import short_unit
 
     rows = [tuple(messages.text(f"col_{c}", lang) for c in
                   ("id", "indicator", "target", "projected", "gap", "status"))]
@@ -171,8 +195,8 @@ def format_targets(targets, lang: str) -> str:
         tol = f"±{t.tolerance:g}" if t.comparator == "approx" and not math.isnan(t.tolerance) \
             else ""
         status = messages.text(f"status_{t.status}", lang)
-        rows.append((t.id, _clip(name, 30), f"{cmp_}{t.target:g}{tol} {unit}", _num(t.projected),
-                     _num(t.gap), status))
+        target = f"{cmp_}{t.target:g}{tol}" + (f" {unit}" if unit else "")
+        rows.append((t.id, _clip(name, 30), target, _num(t.projected), _num(t.gap), status))
     widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     right = (False, False, False, True, True, False)
     lines = ["  ".join(_pad(c, w, r) for c, w, r in zip(row, widths, right)).rstrip()
@@ -196,6 +220,7 @@ def _run_options(default_out: str):
     def apply(command):
         for option in (ENGINE, LANG, SET, AS_OF, ACTUALS,
                        click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+                                    metavar="DIR",
                                     help=f"Output folder [default: {default_out}].")):
             command = option(command)
         return command
@@ -206,7 +231,10 @@ def _run_options(default_out: str):
 @click.argument("scenario_file", metavar="SCENARIO")
 @_run_options("outputs/<scenario name>")
 def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
-    """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
+    """Run SCENARIO and measure it against the 2025 targets.
+
+    Prints every modelled target (target, projection, gap, status) and writes the tables and
+    charts to the output folder."""
     api = library("runner")
     _check_out(out, scenario_file, *([actuals] if actuals else []))
     sim = api.simulate(scenario_file, constants=constants, engine=engine_name, actuals=actuals,
@@ -226,7 +254,10 @@ def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
 @click.argument("scenario_files", nargs=-1, required=True, metavar="SCENARIO...")
 @_run_options("outputs/compare")
 def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
-    """Run several scenarios and compare their targets side by side."""
+    """Run several scenarios and compare their targets side by side.
+
+    Prints each target's projection under every scenario and writes the overlay charts and
+    tables to the output folder."""
     api = library("runner")
     _check_out(out, *scenario_files, *([actuals] if actuals else []))
     comparison = api.compare(scenario_files, constants=constants, engine=engine_name,
@@ -245,13 +276,14 @@ def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
 
 @main.command()
 @click.argument("scenario_file", metavar="SCENARIO")
-@click.option("--samples", type=int, help="Members to run [default: the scenario's].")
+@click.option("--samples", type=int, metavar="N",
+              help="Members to run [default: the scenario's].")
 @SEED
 @click.option("--sampling", type=click.Choice(["latin_hypercube", "random"]),
               help="Sampling design [default: the scenario's, else latin_hypercube].")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/uncertainty/<scenario name>].")
-@click.option("--posterior", type=click.Path(path_type=Path),
+@click.option("--posterior", type=click.Path(path_type=Path), metavar="DIR",
               help="A 'sim calibrate' folder: its posterior draws replace the distributions "
                    "of the parameters it fitted.")
 @ACTUALS
@@ -260,7 +292,10 @@ def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
 @LANG
 def uncertainty(scenario_file, samples, seed, sampling, out, posterior, actuals, as_of,
                 constants, lang):
-    """Probability of meeting each target, from the scenario's uncertainty: section."""
+    """Estimate the probability of meeting each target.
+
+    Draws the parameters of SCENARIO's uncertainty: section, runs every member and prints,
+    per target, percentiles of the projection and the probability that it is met."""
     api = library("uncertainty")
     _check_out(out, scenario_file)
     live = sys.stderr.isatty()
@@ -291,18 +326,21 @@ def uncertainty(scenario_file, samples, seed, sampling, out, posterior, actuals,
 @click.argument("scenario_file", metavar="SCENARIO")
 @click.option("--method", type=click.Choice(["sobol", "morris"]), default="sobol",
               show_default=True, help="Sobol indices or Morris screening (SALib).")
-@click.option("--samples", type=int,
-              help="Base samples: a power of two for Sobol [default 1024]; trajectories "
-                   "for Morris [default 100].")
+@click.option("--samples", type=int, metavar="N",
+              help="Base samples: a power of two for Sobol [default: 1024]; trajectories "
+                   "for Morris [default: 100].")
 @SEED
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/sensitivity/<scenario name>_<method>].")
 @ACTUALS
 @AS_OF
 @SET
 @LANG
 def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, constants, lang):
-    """Rank the uncertain parameters by their effect on each 2025 target."""
+    """Rank the uncertain parameters by their effect on the targets.
+
+    Varies the parameters of SCENARIO's uncertainty: section and ranks them, for each
+    modelled 2025 target, by Sobol indices or Morris screening."""
     api = library("sensitivity")
     _check_out(out, scenario_file)
     result = api.sensitivity_analysis(scenario_file, method, samples=samples, seed=seed,
@@ -317,20 +355,25 @@ def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, const
 
 @main.command()
 @click.argument("scenario_files", nargs=-1, required=True, metavar="SCENARIO...")
-@click.option("--actuals", type=click.Path(path_type=Path), required=True,
-              help="Actual values in long form (year,indicator,value,unit,source).")
+@click.option("--actuals", type=click.Path(path_type=Path), required=True, metavar="FILE",
+              help=f"The actuals ({ACTUALS_CSV}).")
 @click.option("--uncertainty", "uncertainty_dir", type=click.Path(path_type=Path),
+              metavar="DIR",
               help="A folder written by 'sim uncertainty' on one of the scenarios, for its "
                    "band on the charts.")
-@click.option("--as-of", "as_of", type=int, default=None,
+@click.option("--as-of", "as_of", type=int, default=None, metavar="YEAR",
               help="Review with the data up to this year [default: the latest year with "
                    "data]; the target year gives the final evaluation.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/review].")
 @SET
 @LANG
 def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang):
-    """The plan's review (mid-term or final): actuals, projections and targets."""
+    """Review the plan (mid-term or final) against the actuals.
+
+    Runs each SCENARIO anchored on the actuals and writes the review (HTML page, Word file,
+    tables): every target's baseline, latest actual, growth still required, projections and
+    status; prints the headline table."""
     api = library("review", "review_tables")
     from .review import STATUSES, status_word
     from .review_tables import headline_cells
@@ -354,7 +397,7 @@ def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang
 
 @main.command()
 @click.argument("spec_file", metavar="SPEC")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/calibration/<spec name>].")
 @LANG
 def calibrate(spec_file, out, lang):
@@ -383,7 +426,10 @@ def calibrate(spec_file, out, lang):
     click.echo("\n" + messages.text("written_to", lang, path=dest))
     click.echo(messages.text("calibrated_scenario", path=dest / (spec.name + ".yaml")))
     if not cal.converged:
-        raise SimError(messages.text("fit_not_converged", spec=spec_file, reason=cal.message,
+        from .yamlfile import display_path
+
+        raise SimError(messages.text("fit_not_converged", spec=display_path(spec_file),
+                                     reason=cal.message,
                                      dest=dest, fix=messages.text(
                                          "raise_steps" if spec.method == "mcmc"
                                          else "raise_max_runs")))
@@ -393,11 +439,14 @@ def calibrate(spec_file, out, lang):
 @click.argument("spec_file", metavar="SPEC")
 @click.option("--hold-out-from", "hold_out_from", type=int, required=True, metavar="YEAR",
               help="Fit to the data before YEAR; compare with the data from YEAR on.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="Output folder [default: outputs/backtest/<spec name>_from_<YEAR>].")
 @LANG
 def backtest(spec_file, hold_out_from, out, lang):
-    """Fit SPEC before a year, project, and score against the years held out."""
+    """Fit SPEC before a year and score its projection after it.
+
+    Fits to the data before YEAR, projects from the last actual before it, and compares the
+    projection and two naive forecasts with the data from YEAR on."""
     api = library("calibration")
     from .calibration.backtest import summary_text
 
@@ -410,11 +459,13 @@ def backtest(spec_file, hold_out_from, out, lang):
 
 
 @main.command()
-@click.option("--model", "model_path", type=click.Path(path_type=Path),
-              default=DEFAULT_MODEL, show_default=True, help="Vensim model file.")
+@click.option("--model", "model_path", type=click.Path(path_type=Path), metavar="FILE",
+              help="Vensim model file [default: the plan model, models/qingdao_fyp.mdl].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def params(model_path, as_json):
-    """List every tunable parameter with value, unit, range and description."""
+    """List the model's tunable parameters.
+
+    Each with its value, unit, range and description."""
     api = library("model")
     table = api.parameters(model_path)
     if as_json:
@@ -443,12 +494,13 @@ def validate(scenario_file, constants):
 @ACTUALS
 @AS_OF
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              metavar="N",
               help="Port to serve on (0: any free port).")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@click.option("--host", default="127.0.0.1", show_default=True, metavar="ADDRESS",
               help="Address to serve on; anything but loopback exposes the page to others.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 def tune(scenario_file, actuals, as_of, port, host, no_browser):
-    """Tune SCENARIO's assumptions in the browser and see every target respond."""
+    """Tune SCENARIO in the browser and see every target respond."""
     server = library("tune.server").tune.server
     if not server.is_loopback(host):
         click.echo(messages.text("tune_exposed", host=host), err=True)

@@ -127,6 +127,7 @@ def _table(frame: pd.DataFrame, columns: dict) -> str:
 def sources_table(review, lang: str) -> pd.DataFrame:
     """The actuals as listed under the data sources, with units in the page's language."""
     from .review_tables import number
+    from .units import short_unit
 
     zh = lang == "zh"
     names, units = {}, {}
@@ -137,18 +138,17 @@ def sources_table(review, lang: str) -> pd.DataFrame:
     table = review.actuals.copy()
     table["shown"] = [number(v, u) for v, u in zip(table["value"], table["unit"], strict=True)]
     table["name"] = [names.get(i, i) for i in table["indicator"]]
-    if zh:
-        table["unit"] = [units.get(i, u) for i, u in zip(table["indicator"], table["unit"],
-                                                         strict=True)]
+    table["unit"] = [short_unit(u, lang, units.get(i)) for i, u in
+                     zip(table["indicator"], table["unit"], strict=True)]
     return table
 
 
 def assumptions_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A scenario's changed parameters with their units in the page's language."""
-    from .charts.labels import unit_label
+    from .units import short_unit
 
     out = table.copy()
-    out["unit"] = [unit_label(u, lang) for u in out["unit"]]
+    out["unit"] = [short_unit(u, lang) for u in out["unit"]]
     return out
 
 

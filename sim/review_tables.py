@@ -14,11 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import messages
+from .units import short_unit
 
 DECIMALS = 2
 COUNT_UNITS = ("count", "count/year")
-UNIT_EN = {"100 million yuan": "100m yuan", "10 thousand TEU": "10,000 TEU", "count": "",
-           "count/year": "a year"}
 
 
 def missing(value) -> bool:
@@ -37,9 +36,7 @@ def number(value, unit: str = "") -> str:
 
 def unit_text(unit_en: str, unit_zh: str, lang: str) -> str:
     """The unit as printed on the page."""
-    if lang == "zh":
-        return unit_zh
-    return UNIT_EN.get(unit_en, unit_en.replace("%/year", "%"))
+    return short_unit(unit_en, lang, unit_zh)
 
 
 def with_unit(value, unit_en: str, unit_zh: str, lang: str) -> str:

@@ -17,7 +17,8 @@ from . import indicators as ind
 from . import model as model_mod
 from . import scenario as scen
 from . import targets as tgt
-from .charts.labels import target_unit, unit_label
+from .charts.labels import target_unit
+from .units import short_unit
 from .errors import InputError, Problem
 
 
@@ -96,7 +97,7 @@ def _chart_inputs(sim: Simulation, target, lang: str):
     if target.measure == "level":
         return yearly * target.scale, None, target_unit(target, lang)
     doc_units = info.doc.set_index("Real Name")["Units"].get(target.variable, "")
-    return yearly, tgt.required_path(yearly, target), unit_label(doc_units, lang)
+    return yearly, tgt.required_path(yearly, target), short_unit(doc_units, lang)
 
 
 def _provenance_of(sim: Simulation, target) -> dict[int, str]:

@@ -15,7 +15,8 @@ from . import model as model_mod
 from . import scenario as scen
 from . import targets as tgt
 from .charts.fan import FanPanel, write_fan_charts
-from .charts.labels import target_unit, unit_label
+from .charts.labels import target_unit
+from .units import short_unit
 from .errors import InputError, Problem
 from .schema.scenario import MAX_SAMPLES, MAX_SEED
 
@@ -206,7 +207,7 @@ def _fan_charts(result: Uncertainty, folder: Path, lang: str) -> None:
             required = tgt.required_path(bands["p50"], t)
         unit = target_unit(t, lang)
         if t.measure != "level":  # growth targets are drawn as the level that grows
-            unit = unit_label(info.doc.set_index("Real Name")["Units"].get(t.variable, ""),
+            unit = short_unit(info.doc.set_index("Real Name")["Units"].get(t.variable, ""),
                               lang)
         panels.append(FanPanel(t, bands, required, unit, float(prob[t.id])))
     write_fan_charts(panels, folder, lang)

@@ -42,17 +42,22 @@ class Calibration:
     stats: pd.DataFrame
     checks: pd.DataFrame
     objective: float
-    runs: int
+    runs: int  # the search's model runs (a least-squares fit: counted against max_runs)
     converged: bool
     message: str
     results: pd.DataFrame
     warnings: list
     posterior: object = None
     linearisation_error: float | None = None
+    after_runs: int = 0  # model runs after the search: the best point's fit, its intervals
 
 
 class BudgetExhausted(Exception):
-    """The spec's max_runs model runs are spent."""
+    """The next batch of model runs would go past the spec's max_runs."""
+
+    def __init__(self, needed: int, left: int):
+        super().__init__(needed, left)
+        self.needed, self.left = needed, left
 
 
 class Objective:
@@ -130,7 +135,7 @@ class Objective:
         """
         points = np.atleast_2d(np.asarray(points, dtype=float))
         if self.limit is not None and self.runs + len(points) > self.limit:
-            raise BudgetExhausted
+            raise BudgetExhausted(len(points), self.limit - self.runs)
         ens = ensemble.run(self.spec.scenario, pd.DataFrame(points, columns=self.names))
         self.runs += len(points)
         simulated = self._member_values(ens)
@@ -161,6 +166,11 @@ class Objective:
         points = np.vstack([theta, theta + np.diag(steps)])
         res = self.evaluate(points)
         return ((res[1:] - res[0]) / steps[:, None]).T
+
+
+def model_runs(n: int) -> str:
+    """'1 model run', '5 model runs'."""
+    return f"{n} model run" + ("" if n == 1 else "s")
 
 
 def _starts(spec: Spec) -> list[np.ndarray]:
@@ -197,10 +207,11 @@ def _optimise(spec: Spec, objective: Objective):
                 if best is None or result.cost < best.cost:
                     best = result
             converged = bool(best.status > 0)
-    except BudgetExhausted:
+    except BudgetExhausted as stop:
         best = optimize.OptimizeResult(
             x=objective.best[1], cost=objective.best[0] / 2, status=0,
-            message=f"stopped after max_runs = {spec.max_runs} model runs")
+            message=f"stopped at max_runs = {spec.max_runs}: the next step needed "
+                    f"{model_runs(stop.needed)}, {stop.left} left")
         converged = False
     return best, converged
 
@@ -285,6 +296,7 @@ def calibrate(spec: Spec, progress=None) -> Calibration:
     result, converged = _optimise(spec, objective)
     if objective.best[0] < 2 * result.cost - 1e-15:
         result.x, result.cost = objective.best[1], objective.best[0] / 2  # best point seen
+    search = objective.runs
     objective.limit = None  # the runs below measure the fit, they do not search
     best_results = objective.simulate(result.x)
     simulated = objective.values(best_results)
@@ -299,8 +311,9 @@ def calibrate(spec: Spec, progress=None) -> Calibration:
     return Calibration(
         spec=spec, parameters=parameters, correlation=correlation, fit=fit,
         stats=stats.table(fit), checks=_check_values(spec, best_results, objective.catalogue),
-        objective=float(2 * result.cost), runs=objective.runs, converged=converged,
-        message=str(message), results=best_results, warnings=warnings)
+        objective=float(2 * result.cost), runs=search, converged=converged,
+        message=str(message), results=best_results, warnings=warnings,
+        after_runs=objective.runs - search)
 
 
 def _fit_table(objective: Objective, results: pd.DataFrame) -> pd.DataFrame:
@@ -316,6 +329,7 @@ def _with_posterior(spec: Spec, objective: Objective) -> Calibration:
     objective.limit = None  # the sampler's length is set by walkers and steps
     post = posterior.sample(spec, objective.evaluate, objective.series)
     median = post.median
+    search = objective.runs
     results = objective.simulate(median)
     fit = _fit_table(objective, results)
     weighted = fit["weight"] * fit["residual"] / fit["scale"]
@@ -323,9 +337,10 @@ def _with_posterior(spec: Spec, objective: Objective) -> Calibration:
     return Calibration(
         spec=spec, parameters=parameters, correlation=post.draws.corr(), fit=fit,
         stats=stats.table(fit), checks=_check_values(spec, results, objective.catalogue),
-        objective=float(np.sum(weighted ** 2)), runs=objective.runs,
+        objective=float(np.sum(weighted ** 2)), runs=search,
         converged=post.converged, message=post.message, results=results,
-        warnings=[] if post.converged else [post.message], posterior=post)
+        warnings=[] if post.converged else [post.message], posterior=post,
+        after_runs=objective.runs - search)
 
 
 def _on_shocks(spec: Spec) -> Calibration:

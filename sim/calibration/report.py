@@ -14,7 +14,7 @@ from .. import outputs
 from ..charts import calibration as charts
 from ..runner import simulate
 from . import priors
-from .fit import Calibration, calibrated_scenario
+from .fit import Calibration, calibrated_scenario, model_runs
 
 
 def scenario_yaml(cal: Calibration, folder: Path) -> dict:
@@ -71,7 +71,8 @@ def write(cal: Calibration, out: Path, lang: str = "zh") -> Path:
             **({"walkers": spec.walkers, "steps": spec.steps, "burn": spec.burn,
                 "acceptance": cal.posterior.acceptance} if cal.posterior is not None
                else {"starts": spec.starts}),
-            "objective": cal.objective, "model_runs": cal.runs, "converged": cal.converged,
+            "objective": cal.objective, "model_runs": cal.runs, "after_runs": cal.after_runs,
+            "converged": cal.converged,
             "message": cal.message,
             "fitted": {r.parameter: r.estimate for r in cal.parameters.itertuples()},
             "likelihood": spec.likelihood, "skip_basis": list(spec.skip_basis),
@@ -139,7 +140,8 @@ def summary(cal: Calibration) -> str:
 
 def _point_lines(cal: Calibration) -> list[str]:
     lines = [f"{'converged' if cal.converged else 'DID NOT CONVERGE'}: objective "
-             f"{cal.objective:.6g} after {cal.runs} model runs ({cal.message})", "",
+             f"{cal.objective:.6g} after {model_runs(cal.runs)} ({cal.message}); "
+             f"{cal.after_runs} more to measure the fit and its intervals", "",
              "parameter                              estimate   95% interval"]
     for r in cal.parameters.itertuples():
         lines.append(f"{r.parameter:38s} {r.estimate:9.5f}   [{_fmt(r.lower95)}, "

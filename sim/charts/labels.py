@@ -7,6 +7,7 @@ import math
 import textwrap
 
 from .. import messages
+from ..units import short_unit, unit_label  # noqa: F401 - charts and callers take them here
 
 STATUS_COLOURS = {"met": "#1a7f37", "exceeded": "#1a7f37", "below": "#cf222e",
                   "above": "#9a6700"}
@@ -25,23 +26,10 @@ def is_nan(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def unit_label(unit: str, lang: str) -> str:
-    """A Vensim unit in `lang`: its catalogue entry (`unit:<unit>`), else the unit as it is."""
-    return messages.text(f"unit:{unit}", lang) if messages.known(f"unit:{unit}") else unit
-
-
-def short_unit(unit: str, lang: str, unit_zh: str | None = None) -> str:
-    """A unit as the printed targets table and the tune page show it: in Chinese `unit_zh`
-    (a target's own) or the catalogue's; in English with "100 million yuan" as "100m yuan"."""
-    if lang == "zh":
-        return unit_zh if unit_zh is not None else unit_label(unit, lang)
-    return unit.replace("100 million yuan", messages.text("unit_100m_yuan", lang))
-
-
 def target_unit(target, lang: str) -> str:
-    """A catalogue row's unit (target or indicator): its own Chinese unit in Chinese."""
-    return getattr(target, "unit_zh", None) or unit_label(target.unit, lang) \
-        if lang == "zh" else target.unit
+    """A catalogue row's unit (target or indicator) for display: its own Chinese unit in
+    Chinese."""
+    return short_unit(target.unit, lang, getattr(target, "unit_zh", None))
 
 
 def target_text(target, lang: str) -> str:
@@ -49,7 +37,7 @@ def target_text(target, lang: str) -> str:
     unit = target_unit(target, lang)
     if target.measure != "level" or unit.startswith("%"):
         unit = "%"
-    else:  # "1,100 × 100 million yuan" reads better than "1,100 100 million yuan"
+    elif unit:  # "1,100 × 100m yuan" reads better than "1,100 100m yuan"
         unit = f" × {unit}" if unit[:1].isdigit() else f" {unit}"
     value = messages.text(f"chart_cmp_{target.comparator}", lang, v=fmt(target.target) + unit,
                           tol=fmt(target.tolerance) if not is_nan(target.tolerance) else "")

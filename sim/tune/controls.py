@@ -10,7 +10,7 @@ import math
 import re
 
 from .. import messages
-from ..charts.labels import unit_label
+from ..units import short_unit
 
 SECTORS = (  # (id, words in Vensim names); the names are `sector_<id>` in sim/messages.csv
     ("prices", ("price",)),
@@ -67,7 +67,7 @@ def describe(info, scenario) -> dict:
     for p in sorted(info.parameters.values(), key=lambda p: p.name):
         low, high, step = slider_range(p)
         entry = {"name": p.name, "zh": chinese_name(p.description) or p.name,
-                 "unit": {lang: unit_label(p.unit, lang) for lang in messages.LANGS},
+                 "unit": {lang: short_unit(p.unit, lang) for lang in messages.LANGS},
                  "min": p.minimum, "max": p.maximum, "low": low, "high": high, "step": step,
                  "default": p.value, "value": resolved[p.name],
                  "series": {str(y): v for y, v in scenario.series.get(p.name, {}).items()},

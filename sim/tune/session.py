@@ -22,7 +22,7 @@ from .. import anchoring, engine, measures
 from ..messages import LANGS
 from .. import scenario as scen
 from .. import targets as tgt
-from ..charts.labels import short_unit
+from ..units import short_unit
 from ..errors import InputError, Problem
 from ..review import level_series
 from . import controls, request

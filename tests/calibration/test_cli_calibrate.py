@@ -1,5 +1,7 @@
 """`sim calibrate` end to end: files, the calibrated scenario, failure to converge."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -78,11 +80,13 @@ def test_a_fit_that_does_not_converge_keeps_its_best_point_and_exits_1(cli, writ
                       method={"starts": 1, "max_runs": 3})
     result = cli("calibrate", spec, "--out", "cal")
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1].endswith(
-        "spec.yaml: the fit did not converge (stopped after max_runs = 3 model runs); "
-        "its best point is kept in cal. Raise method.max_runs or narrow the bounds.")
-    # three runs buy the start and no step from it: the best point is the start, the exit
-    # rate's the model's own 0.08
+    # the start costs one run; the first step needs its Jacobian, the start and one shifted
+    # point per parameter: 3 runs, with 2 of the 3 left. The best point is the start, the
+    # exit rate's the model's own 0.08. Measuring it afterwards takes 1 + 3 more runs.
+    assert result.output.splitlines()[-1] == (
+        "Error: spec.yaml: the fit did not converge (stopped at max_runs = 3: the next step "
+        "needed 3 model runs, 2 left); its best point is kept in cal. Raise method.max_runs "
+        "or narrow the bounds.")
     table = pd.read_csv(tmp_path / "cal" / "parameters.csv", encoding="utf-8-sig")
     assert list(table["estimate"]) == pytest.approx([0.6, 0.08], abs=1e-9)
     simulated = reference.run({"hte formation rate": 0.6, "hte exit rate": 0.08}).loc[
@@ -90,7 +94,11 @@ def test_a_fit_that_does_not_converge_keeps_its_best_point_and_exits_1(cli, writ
     fit = pd.read_csv(tmp_path / "cal" / "fit.csv", encoding="utf-8-sig")
     assert list(fit["simulated"]) == pytest.approx(list(simulated), rel=1e-8)
     objective = np.sum(((simulated - [5000.0, 5600.0, 6200.0]) / 5600.0) ** 2)
-    assert f"DID NOT CONVERGE: objective {objective:.6g} after" in result.output
+    assert (f"DID NOT CONVERGE: objective {objective:.6g} after 1 model run (stopped at "
+            "max_runs = 3: the next step needed 3 model runs, 2 left); 4 more to measure the "
+            "fit and its intervals\n") in result.output
+    manifest = json.loads((tmp_path / "cal" / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["model_runs"], manifest["after_runs"]) == (1, 4)
 
 
 def test_bad_spec_writes_nothing(cli, write_spec, tmp_path):

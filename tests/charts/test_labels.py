@@ -15,7 +15,8 @@ def rows():
 
 def test_target_text_in_both_languages(rows):
     assert target_text(rows["high_tech_enterprises"], "zh") == "目标 2025：≥ 6,500 家"
-    assert target_text(rows["high_tech_enterprises"], "en") == "target 2025: ≥ 6,500 count"
+    assert target_text(rows["high_tech_enterprises"], "en") == "target 2025: ≥ 6,500"
+    assert target_text(rows["logistics_va"], "en") == "target 2025: ≥ 1,600 × 100m yuan"
     assert target_text(rows["sei_va_growth"], "zh") == "目标 2025：年均增长 约 8%（±0.5）"
     assert target_text(rows["logistics_va"], "zh") == "目标 2025：≥ 1,600 亿元"
 

@@ -54,8 +54,8 @@ def test_a_moved_slider_gives_what_sim_run_set_gives(opened, tmp_path):
                       "--set", "innovation loop strength=0")
     assert_same_targets(page, cli)
     units = {t["id"]: t["unit"] for t in page["targets"] + page["tracked"]}
-    assert units["high_value_patents_per_10k"] == {"zh": "件", "en": "count"}
-    assert units["port_container_throughput"] == {"zh": "万标准箱", "en": "10 thousand TEU"}
+    assert units["high_value_patents_per_10k"] == {"zh": "件", "en": ""}
+    assert units["port_container_throughput"] == {"zh": "万标准箱", "en": "10,000 TEU"}
     assert units["logistics_va"] == {"zh": "亿元", "en": "100m yuan"}
     projected = {t["id"]: t["projected"] for t in page["targets"]}
     assert projected["sei_va_growth"] == pytest.approx(10.0, abs=1e-9)  # exact, loop off

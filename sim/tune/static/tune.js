@@ -186,7 +186,7 @@ function targetText(t) {
   const sign = {approx: "≈", at_least: "≥", reach: "≥"}[t.comparator];
   const tol = t.comparator === "approx" && t.tolerance !== null ? `±${t.tolerance}` : "";
   const value = `${sign}${t.target}${tol}`;
-  if (t.measure === "level") return `${value} ${t.unit[S.lang]}`;
+  if (t.measure === "level") return [value, t.unit[S.lang]].filter(Boolean).join(" ");
   return fill(t.measure, {value});
 }
 
@@ -279,7 +279,7 @@ function chartOption(c, t) {
   return {
     animation: false, textStyle: {fontFamily: FONT},
     title: {text: S.lang === "zh" ? t.zh : t.en,
-            subtext: `${c.unit[S.lang]} · ${targetText(t)}`,
+            subtext: [c.unit[S.lang], targetText(t)].filter(Boolean).join(" · "),
             left: 6, top: 2, textStyle: {fontSize: 13, fontFamily: FONT},
             subtextStyle: {fontFamily: FONT}},
     grid: {left: 56, right: 14, top: 52, bottom: 46},
