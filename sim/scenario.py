@@ -18,7 +18,7 @@ from pathlib import Path
 from . import distributions, modelcheck, schema, timespan
 from . import model as model_mod
 from . import targets as targets_mod
-from .errors import InputError, Problem
+from .errors import InputError, Problem, SimError
 from .names import check_output_name
 from .schema import types
 from .schema.scenario import ScenarioFile
@@ -246,8 +246,11 @@ def _line(part: dict, section: str, key: str) -> int | None:
 
 
 def _model_problem(exc: Exception) -> str:
-    """One line for a model that cannot be read, whatever PySD raised."""
+    """One line for a model that cannot be read, whatever PySD raised (our own messages,
+    which say what to do, whole; PySD's cut short)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, SimError):
+        return text
     if len(text) > 200:
         text = text[:197] + "..."
     if "PySD" in text or "not found" in text or "Vensim" in text:

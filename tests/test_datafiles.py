@@ -1,0 +1,138 @@
+"""Models that read data files (GET DIRECT / GET XLS): found beside the .mdl, followed when
+they change, and a missing one named in one line."""
+
+import errno
+
+import pytest
+from click.testing import CliRunner
+
+from sim import cache, model, scenario
+from sim.cli import main
+from sim.engine import pysd_engine
+from sim.errors import SimError
+
+from .conftest import vensim_model
+
+# a constant, a time series (interpolated between its points, held after the last) and a
+# lookup table, each read from its own CSV file
+EQUATIONS = {
+    "k": "GET DIRECT CONSTANTS('data.csv', ',', 'B2')",
+    "tbl": None,
+    "y": "tbl(Time * 2) * k",
+    "stock": "INTEG(x, 0)",
+}
+FILES = {
+    "data.csv": "name,value\nk,3\n",
+    "series.csv": "time,x\n0,10\n2,20\n4,15\n",
+    "table.csv": "x,0,10\ny,0,100\n",
+}
+
+
+def data_model_text() -> str:
+    text = vensim_model({"k": EQUATIONS["k"], "y": EQUATIONS["y"],
+                         "stock": EQUATIONS["stock"]}, final=5)
+    extra = ("x := GET DIRECT DATA('series.csv', ',', 'A', 'B2')\n\t~\t\n\t~\t\n\t|\n"
+             "tbl(GET DIRECT LOOKUPS('table.csv', ',', '1', 'B2'))\n\t~\t\n\t~\t\n\t|\n")
+    return text.replace("{UTF-8}\n", "{UTF-8}\n" + extra)
+
+
+@pytest.fixture
+def data_model(tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    mdl = folder / "m.mdl"
+    mdl.write_text(data_model_text(), encoding="utf-8")
+    for name, text in FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "s.yaml").write_text("model: m.mdl\n", encoding="utf-8")
+    return mdl
+
+
+def test_a_model_reading_csv_files_runs_through_pysd(data_model):
+    results = pysd_engine.run(scenario.load(data_model.parent / "s.yaml"))
+    # x: 10 at 0, 20 at 2, 15 at 4, interpolated between and held after the last point
+    assert list(results["x"]) == [10, 15, 20, 17.5, 15, 15]
+    # stock: Euler sums of x with a step of 1
+    assert list(results["stock"]) == [0, 10, 25, 45, 62.5, 77.5]
+    # y: the table 0 -> 0, 10 -> 100 at 2 * Time, times k = 3
+    assert list(results["y"]) == [0, 60, 120, 180, 240, 300]
+    assert model.info(data_model).parameter("k").value == 3
+
+
+def test_the_translation_reads_no_data_file(data_model):
+    for name in FILES:
+        (data_model.parent / name).unlink()
+    py = model.translated(data_model)
+    assert sorted(p.name for p in py.parent.iterdir()) == [
+        ".signature", "m.mdl", "m.py", "sources.json"]
+
+
+def test_a_changed_data_file_is_read_again(data_model):
+    assert model.info(data_model).parameter("k").value == 3
+    py = model.translated(data_model)
+    (data_model.parent / "data.csv").write_text("name,value\nk,4.5\n", encoding="utf-8")
+    assert model.info(data_model).parameter("k").value == 4.5
+    results = pysd_engine.run(scenario.load(data_model.parent / "s.yaml"))
+    assert results["y"].iloc[1] == 2 * 10 * 4.5
+    assert model.translated(data_model) == py
+
+
+def test_a_missing_data_file_is_one_line_naming_model_and_file(data_model):
+    (data_model.parent / "series.csv").unlink()
+    with pytest.raises(SimError) as err:
+        model.load(data_model)
+    assert str(err.value) == (
+        f"{data_model}: data file 'series.csv' not found (the model reads it with GET XLS "
+        f"or GET DIRECT, relative to {data_model.parent}). Put the file there, or correct "
+        "its name in the model.")
+
+
+def test_the_cli_reports_a_missing_data_file_and_exits_1(data_model, monkeypatch):
+    (data_model.parent / "table.csv").unlink()
+    monkeypatch.chdir(data_model.parent)
+    result = CliRunner().invoke(main, ["run", "s.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: s.yaml:1: model | {data_model}: data file 'table.csv' not found (the model "
+        f"reads it with GET XLS or GET DIRECT, relative to {data_model.parent}). Put the file "
+        "there, or correct its name in the model.\n")
+
+
+def test_only_a_failed_write_says_the_cache_folder_cannot_be_written(data_model, monkeypatch,
+                                                                   tmp_path):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setenv("SIM_CACHE_DIR", str(tmp_path / "cache"))
+    cache._secret.cache_clear()
+    monkeypatch.setattr(cache, "sign_folder", full)
+    try:
+        with pytest.raises(SimError) as err:
+            model.translated(data_model)
+    finally:
+        cache._secret.cache_clear()
+    assert str(err.value) == (f"{tmp_path / 'cache'}: cannot write the cache folder (No space "
+                              "left on device). Free some space, or set SIM_CACHE_DIR to a "
+                              "folder you can write to.")
+
+
+SUBSCRIPT_MODEL = vensim_model({
+    "v[Region]": "GET DIRECT CONSTANTS('values.csv', ',', 'B2')",
+    "total": "SUM(v[Region!])"}, final=1).replace(
+    "{UTF-8}\n", "{UTF-8}\nRegion:\n\tGET DIRECT SUBSCRIPT('regions.csv', ',', 'B1', '', '')"
+    "\n\t~\t\n\t~\t\n\t|\n")
+
+
+def test_a_subscript_range_read_from_a_file_follows_the_file(tmp_path):
+    mdl = tmp_path / "r.mdl"
+    mdl.write_text(SUBSCRIPT_MODEL, encoding="utf-8")
+    (tmp_path / "regions.csv").write_text("region,north,south\n", encoding="utf-8")
+    (tmp_path / "values.csv").write_text("r,a,b,c\nv,2,5,1\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("model: r.mdl\n", encoding="utf-8")
+    results = pysd_engine.run(scenario.load(tmp_path / "s.yaml"))
+    assert list(results.columns[-3:]) == ["v[north]", "v[south]", "total"]
+    assert results["total"].iloc[0] == 2 + 5
+    (tmp_path / "regions.csv").write_text("region,north,south,east\n", encoding="utf-8")
+    results = pysd_engine.run(scenario.load(tmp_path / "s.yaml"))
+    assert list(results.columns[-4:]) == ["v[north]", "v[south]", "v[east]", "total"]
+    assert results["total"].iloc[0] == 2 + 5 + 1
