@@ -244,7 +244,8 @@ class ModelInfo:
                 value = float(value)
             except (TypeError, ValueError):
                 continue
-            lo, hi = (row["Limits"] if isinstance(row["Limits"], tuple) else (None, None))
+            # Vensim's [min, max] or [min, max, increment]; the increment is the slider's
+            lo, hi = (row["Limits"][:2] if isinstance(row["Limits"], tuple) else (None, None))
             self.parameters[row["Real Name"]] = Parameter(
                 row["Real Name"], row["Py Name"], value, str(row["Units"] or ""),
                 _limit(lo), _limit(hi), " ".join(str(row["Comment"] or "").split()))
