@@ -1,9 +1,10 @@
-"""The time a run may span: times of at most four digits, at most MAX_SPAN years and
-MAX_STEPS steps.
+"""The time a run may span: times of at most four digits and at most MAX_STEPS steps.
 
 A run's cost grows with (final - initial) / step, so an absurd time: section (a final year
-of 1e9, a step of 1e-7) is refused before anything runs. Times are not tied to the calendar,
-so that a model that counts time from 0 still runs.
+of 1e9, a step of 1e-7) is refused before anything runs. The budget counts steps, not
+years: a model's time unit is its own (years, months, days, seconds), and only the number
+of steps costs time and memory. Times are not tied to the calendar, so that a model that
+counts time from 0 still runs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from .budget import MAX_STEPS
 
 LIMIT = 9999  # times and years lie in [-LIMIT, LIMIT]
-MAX_SPAN = 300
 
 
 def problems(time: dict) -> list[tuple[str, str]]:
@@ -26,9 +26,6 @@ def problems(time: dict) -> list[tuple[str, str]]:
         return out
     if final <= initial:
         out.append(("time.final", "must be after time.initial."))
-    elif final - initial > MAX_SPAN:
-        out.append(("time.final", f"a run of {final - initial:g} years; at most {MAX_SPAN} "
-                    "are allowed. Bring time.final closer to time.initial."))
     if step <= 0:
         out.append(("time.step", "must be a positive number of years."))
     elif final > initial and (final - initial) / step > MAX_STEPS:
