@@ -11,6 +11,7 @@ the file and what to do.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import Path
 
 from .errors import SimError
@@ -22,6 +23,14 @@ def missing_message(mdl: Path, name: str) -> str:
     return (f"{mdl}: data file '{name}' not found (the model reads it with GET XLS or GET "
             f"DIRECT, relative to {folder}). Put the file there, or correct its name in the "
             "model.")
+
+
+def unreadable(mdl: Path, exc: Exception) -> str:
+    """The one line for data PySD cannot read (a sheet, cell or range that is not there)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return (f"{mdl}: PySD cannot read the model's data ({text}). Check the files, sheets and "
+            "cells its GET XLS / GET DIRECT calls name.")
 
 
 def path(mdl: Path, name: str) -> Path:
@@ -72,12 +81,19 @@ def resolve_subscripts(abstract, mdl: Path) -> dict[str, str]:
             if isinstance(sub.subscripts, dict):
                 spec = sub.subscripts
                 path(mdl, spec["file"])
-                from pysd.py_backend.external import ExtSubscript
+                from pysd.py_backend.external import Excels, ExtSubscript
 
-                sub.subscripts = ExtSubscript(
-                    file_name=spec["file"], tab=spec["tab"], firstcell=spec["firstcell"],
-                    lastcell=spec["lastcell"], prefix=spec["prefix"],
-                    root=Path(mdl).resolve().parent).subscript
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # pandas' notes on the readers it uses
+                    try:
+                        sub.subscripts = ExtSubscript(
+                            file_name=spec["file"], tab=spec["tab"],
+                            firstcell=spec["firstcell"], lastcell=spec["lastcell"],
+                            prefix=spec["prefix"], root=Path(mdl).resolve().parent).subscript
+                    except Exception as exc:  # a sheet or cell PySD cannot read
+                        raise SimError(unreadable(mdl, exc)) from exc
+                    finally:
+                        Excels.clean()  # read again next time: the file may change
                 if not sub.subscripts:
                     raise SimError(f"{mdl}: subscript range '{sub.name}' read from "
                                    f"'{spec['file']}' has no elements. Check the cells "

@@ -161,9 +161,7 @@ def _initialize(model, mdl: Path):
         try:
             model.initialize()
         except Exception as exc:  # a sheet, cell or range PySD cannot read
-            raise SimError(f"{mdl}: PySD cannot read the model's data ({_said(exc)}). Check the "
-                           "files, sheets and cells its GET XLS / GET DIRECT calls name.") \
-                from exc
+            raise SimError(datafiles.unreadable(mdl, exc)) from exc
     return model
 
 

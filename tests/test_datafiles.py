@@ -1,14 +1,16 @@
 """Models that read data files (GET DIRECT / GET XLS): found beside the .mdl, followed when
-they change, and a missing one named in one line."""
+they change, a missing one named in one line, and the same numbers on both engines."""
 
 import errno
+import math
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from sim import cache, model, scenario
 from sim.cli import main
-from sim.engine import pysd_engine
+from sim.engine import batch, external, pysd_engine
 from sim.errors import SimError
 
 from .conftest import vensim_model
@@ -48,8 +50,12 @@ def data_model(tmp_path):
     return mdl
 
 
-def test_a_model_reading_csv_files_runs_through_pysd(data_model):
-    results = pysd_engine.run(scenario.load(data_model.parent / "s.yaml"))
+ENGINES = {"pysd": pysd_engine.run, "batch": batch.run}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_model_reading_csv_files_runs(data_model, engine):
+    results = ENGINES[engine](scenario.load(data_model.parent / "s.yaml"))
     # x: 10 at 0, 20 at 2, 15 at 4, interpolated between and held after the last point
     assert list(results["x"]) == [10, 15, 20, 17.5, 15, 15]
     # stock: Euler sums of x with a step of 1
@@ -68,12 +74,13 @@ def test_the_translation_reads_no_data_file(data_model):
 
 
 def test_a_changed_data_file_is_read_again(data_model):
-    assert model.info(data_model).parameter("k").value == 3
+    s = scenario.load(data_model.parent / "s.yaml")
+    assert batch.run(s)["y"].iloc[1] == 2 * 10 * 3
     py = model.translated(data_model)
     (data_model.parent / "data.csv").write_text("name,value\nk,4.5\n", encoding="utf-8")
     assert model.info(data_model).parameter("k").value == 4.5
-    results = pysd_engine.run(scenario.load(data_model.parent / "s.yaml"))
-    assert results["y"].iloc[1] == 2 * 10 * 4.5
+    for run in ENGINES.values():
+        assert run(scenario.load(data_model.parent / "s.yaml"))["y"].iloc[1] == 2 * 10 * 4.5
     assert model.translated(data_model) == py
 
 
@@ -136,3 +143,66 @@ def test_a_subscript_range_read_from_a_file_follows_the_file(tmp_path):
     results = pysd_engine.run(scenario.load(tmp_path / "s.yaml"))
     assert list(results.columns[-4:]) == ["v[north]", "v[south]", "v[east]", "total"]
     assert results["total"].iloc[0] == 2 + 5 + 1
+
+
+def test_a_subscript_range_from_a_file_runs_on_the_batch_engine(tmp_path):
+    mdl = tmp_path / "r.mdl"
+    mdl.write_text(SUBSCRIPT_MODEL, encoding="utf-8")
+    (tmp_path / "regions.csv").write_text("region,north,south\n", encoding="utf-8")
+    (tmp_path / "values.csv").write_text("r,a,b\nv,2,5\n", encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("model: r.mdl\n", encoding="utf-8")
+    results = batch.run(scenario.load(tmp_path / "s.yaml"))
+    assert (results["v[north]"].iloc[0], results["v[south]"].iloc[0]) == (2, 5)
+    assert results["total"].iloc[0] == 7
+
+
+# the series 10, 20, 15 at times 0, 2, 4 read at times 0 to 5 with each DATA keyword
+KEYWORDS = {
+    "INTERPOLATE": [10, 15, 20, 17.5, 15, 15],
+    "LOOK FORWARD": [10, 20, 20, 15, 15, 15],
+    "HOLD BACKWARD": [10, 10, 20, 20, 15, 15],
+    "RAW": [10, math.nan, 20, math.nan, 15, math.nan],
+}
+ARRAY_MODEL = vensim_model({
+    "c[Region]": "GET DIRECT CONSTANTS('arrays.csv', ',', 'B2')",
+    "tab_use[Region]": "tab[Region](Time)",
+    "with_d[Region]": "d[Region] * c[Region]",
+}, final=5).replace("{UTF-8}\n", "{UTF-8}\n" + "".join(
+    f"s {word.lower()}:{word}::= GET DIRECT DATA('series.csv', ',', 'A', 'B2')"
+    "\n\t~\t\n\t~\t\n\t|\n" for word in KEYWORDS) + (
+    "Region: north, south\n\t~\t\n\t~\t\n\t|\n"
+    "d[Region] := GET DIRECT DATA('down.csv', ',', 'A', 'B2')\n\t~\t\n\t~\t\n\t|\n"
+    "tab[Region](GET DIRECT LOOKUPS('arrays.csv', ',', '4', 'B5'))\n\t~\t\n\t~\t\n\t|\n"))
+ARRAY_FILES = {
+    "series.csv": FILES["series.csv"],
+    # c = 2, 3 across row 2; a table over x = 0, 10 for each region in rows 5 and 6
+    "arrays.csv": "r,north,south\nc,2,3\n,,\nx,0,10\nnorth,0,10\nsouth,100,0\n",
+    # one column per region, down from time 0
+    "down.csv": "time,north,south\n0,1,5\n5,6,0\n",
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_data_keywords_and_subscripted_data_give_the_hand_values(tmp_path, engine):
+    (tmp_path / "a.mdl").write_text(ARRAY_MODEL, encoding="utf-8")
+    for name, text in ARRAY_FILES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text("model: a.mdl\n", encoding="utf-8")
+    results = ENGINES[engine](scenario.load(tmp_path / "s.yaml"))
+    for word, expected in KEYWORDS.items():
+        np.testing.assert_array_equal(results[f"s {word.lower()}"], expected)
+    times = np.arange(6.0)
+    np.testing.assert_allclose(results["tab_use[north]"], times)  # 0 -> 0, 10 -> 10
+    np.testing.assert_allclose(results["tab_use[south]"], 100 - 10 * times)
+    np.testing.assert_allclose(results["with_d[north]"], 2 * (1 + times), rtol=1e-15)
+    np.testing.assert_allclose(results["with_d[south]"], 3 * (5 - times), rtol=1e-15)
+
+
+@pytest.mark.parametrize("t, method, expected", [
+    (2.0, "raw", 20), (3.0, "raw", math.nan), (-1.0, "look_forward", 10),
+    (9.0, "hold_backward", 15), (1.0, "interpolate", 15), (3.5, "look_forward", 15),
+    (3.5, "hold_backward", 20), (4.0, "hold_backward", 15)])
+def test_a_data_series_is_read_as_pysd_reads_it(t, method, expected):
+    times, values = np.array([0.0, 2.0, 4.0]), np.array([10.0, 20.0, 15.0])
+    got = external.data(t, times, values, method)
+    assert got == expected or (math.isnan(expected) and math.isnan(got))

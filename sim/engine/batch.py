@@ -67,11 +67,17 @@ def _compiled_cached(path: str, sha: str) -> Compiled:
 
 
 def compiled(mdl: Path) -> Compiled:
-    """The compiled model, cached per file content within a process."""
+    """The compiled model, cached per file content within a process, and made again when a
+    data file it read has changed."""
+    from .. import datafiles
     from ..model import file_sha256
 
     path = Path(mdl).resolve()
-    return _compiled_cached(str(path), file_sha256(path))
+    found = _compiled_cached(str(path), file_sha256(path))
+    if datafiles.changed(path, found.sources):
+        _compiled_cached.cache_clear()
+        found = _compiled_cached(str(path), file_sha256(path))
+    return found
 
 
 def _constants(c: Compiled) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import functions
+from . import external, functions
 from .translate import CONTROLS, Model, Unsupported, refs
 
 # PySD's python_expressions_builder: template and arithmetic order (0 binds tightest)
@@ -37,11 +37,12 @@ OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz"
        "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",
          "pulse_train": "_pulse_train(t, {})"}
+TIMED.update(external.TIMED)  # DATA variables: a time series read at t
 HEAVY = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
          "cosh", "tanh", "power"}
 # numpy array operations per call, for the benchmark's floor
 COST = {"xidz": 6, "zidz": 6, "quantum": 5, "modulo": 6, "step": 3, "ramp": 5, "pulse": 5,
-        "pulse_train": 12, "log": 3, "lookup": 3}
+        "pulse_train": 12, "log": 3, "lookup": 3, **external.COST}
 
 
 @dataclass
@@ -294,7 +295,7 @@ class Program:
         self.source = "\n".join(lines) + "\n"
         self.constants = dict(g.folded)
         self.names = {v: n for n, v in g.ids.items()}
-        env = dict(functions.ENV)
+        env = dict(functions.ENV, **external.ENV)
         exec(compile(self.source, "<batch model>", "exec"), env)  # noqa: S102 - generated
         self.function = env["_run"]
 

@@ -9,7 +9,7 @@ exactly as PySD's stateful objects integrate them. Anything else raises Unsuppor
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +57,7 @@ class Model:
     aux: dict[str, tuple]
     states: list[State]
     lookups: dict[str, tuple[np.ndarray, np.ndarray]]
+    sources: dict[str, str] = field(default_factory=dict)  # data files read: their hashes
 
 
 def key(name: str) -> str:
@@ -362,20 +363,41 @@ def translate(mdl: Path) -> Model:
         raise Unsupported("macros")
     from .subscripts import Ranges
 
+    from .. import datafiles
+    from .external import Reader, is_external
+
     section = abstract.sections[0]
+    read = datafiles.resolve_subscripts(abstract, mdl)
     ranges = Ranges(section)
-    real, lookups, constants, stocks, exprs = {}, {}, {}, {}, {}
+    reader = Reader(mdl, ranges.elements)
+    real, lookups, constants, stocks, exprs, series = {}, {}, {}, {}, {}, {}
     subscripted = set()
     for element in section.elements:
         py = key(element.name)
+        owner = {id(c.ast): c for c in element.components}
         if len(element.components) == 1 and not element.components[0].subscripts[0]:
             pieces = [(py, element.name, (), element.components[0].ast, None)]
         else:
             subscripted.add(py)
             pieces = [(i.flat, i.real, i.binding, i.ast, i.index)
                       for i in ranges.instances(element, py)]
+        tables = all(isinstance(c.ast, (ae.LookupsStructure, ae.GetLookupsStructure))
+                     for c in element.components)
         for flat, name, binding, ast, index in pieces:
+            if tables and isinstance(ast, float):  # an element no table defines
+                continue
             real[flat] = name
+            if is_external(ast):  # read from a file: a constant, a table or a time series
+                kind, found = reader.piece(owner[id(ast)], binding)
+                if kind == "constant":
+                    constants[flat] = found
+                elif kind == "lookup":
+                    lookups[flat] = found
+                else:
+                    series[flat] = found
+                continue
+            if isinstance(ast, ae.DataStructure):
+                raise Unsupported("DATA variables read from a run's output (.vdf or .tab)")
             if isinstance(ast, np.ndarray):
                 ast = ast[index] if index else ast.item()
                 ast = float(ast)
@@ -398,4 +420,6 @@ def translate(mdl: Path) -> Model:
     states = [State(py, tr.instance(b, ast.initial), tr.instance(b, ast.flow))
               for py, (b, ast) in stocks.items()]
     aux.update(tr.aux)
-    return Model(real, constants, aux, states + tr.states, lookups)
+    aux.update(series)
+    return Model(real, constants, aux, states + tr.states, lookups,
+                 {**read, **reader.sources()})
