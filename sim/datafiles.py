@@ -33,6 +33,21 @@ def unreadable(mdl: Path, exc: Exception) -> str:
             "cells its GET XLS / GET DIRECT calls name.")
 
 
+def no_data(mdl: Path, names) -> str:
+    """The one line for DATA variables a run has no file for."""
+    return (f"{mdl}: the DATA variables {', '.join(sorted(names))} have no data. Name the files that "
+            "hold them (a run's output, .tab or .csv) in the scenario's data: key.")
+
+
+def unreadable_data(mdl: Path, files, exc: Exception) -> str:
+    """The one line for DATA variables PySD cannot find or read in the files given."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = text if len(text) <= 200 else text[:197] + "..."
+    names = ", ".join(Path(f).name for f in files)
+    return (f"{mdl}: PySD cannot read its DATA variables from {names} ({text}). Name the "
+            "files that hold them in the scenario's data: key.")
+
+
 def path(mdl: Path, name: str) -> Path:
     """Where the model's data file `name` is, checked to exist (SimError otherwise)."""
     found = Path(mdl).resolve().parent / name

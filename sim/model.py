@@ -165,9 +165,10 @@ def _initialize(model, mdl: Path):
     return model
 
 
-def load(mdl: Path):
-    """A fresh PySD model object for `mdl` (never one that has run before); a translation
-    this PySD cannot load is made again once."""
+def load(mdl: Path, data=()):
+    """A fresh PySD model object for `mdl` (never one that has run before), its DATA
+    variables read from the files `data`; a translation this PySD cannot load is made again
+    once."""
     pysd = pysd_quietly()
     for attempt in (1, 2):
         py = translated(mdl)
@@ -183,6 +184,12 @@ def load(mdl: Path):
                              "translating the model again.")
                 shutil.rmtree(py.parent, ignore_errors=True)
                 continue
+            if data:  # loaded again with them: what fails now is the data's
+                try:
+                    model = pysd.load(str(py), data_files=[str(p) for p in data],
+                                      initialize=False)
+                except Exception as exc:
+                    raise SimError(datafiles.unreadable_data(mdl, data, exc)) from exc
         return _initialize(model, mdl)
 
 

@@ -206,3 +206,59 @@ def test_a_data_series_is_read_as_pysd_reads_it(t, method, expected):
     times, values = np.array([0.0, 2.0, 4.0]), np.array([10.0, 20.0, 15.0])
     got = external.data(t, times, values, method)
     assert got == expected or (math.isnan(expected) and math.isnan(got))
+
+
+# DATA variables with no equation, read from a run's output named in the scenario
+RUN_MODEL = vensim_model({"y": "x * 2", "z[Region]": "w[Region] + x"}, final=3).replace(
+    "{UTF-8}\n", "{UTF-8}\nRegion: north, south\n\t~\t\n\t~\t\n\t|\n"
+    "x:HOLD BACKWARD:\n\t~\t\n\t~\t\n\t|\nw[Region]:INTERPOLATE:\n\t~\t\n\t~\t\n\t|\n")
+RUN_OUTPUT = "Time\tx\tw[north]\tw[south]\n0\t1\t10\t20\n2\t3\t30\t40\n"
+
+
+@pytest.fixture
+def run_model(tmp_path):
+    (tmp_path / "m.mdl").write_text(RUN_MODEL, encoding="utf-8")
+    (tmp_path / "run.tab").write_text(RUN_OUTPUT, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_data_variables_are_read_from_the_files_a_scenario_names(run_model, engine):
+    (run_model / "s.yaml").write_text("model: m.mdl\ndata: [run.tab]\n", encoding="utf-8")
+    results = ENGINES[engine](scenario.load(run_model / "s.yaml"))
+    assert list(results["x"]) == [1, 1, 3, 3]  # held from each point to the next
+    assert list(results["y"]) == [2, 2, 6, 6]
+    # interpolated, and held after the last point
+    assert list(results["w[south]"]) == [20, 30, 40, 40]
+    assert list(results["z[north]"]) == [11, 21, 33, 33]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_data_variables_without_a_file_are_one_line(run_model, engine):
+    (run_model / "s.yaml").write_text("model: m.mdl\n", encoding="utf-8")
+    with pytest.raises(SimError) as err:
+        ENGINES[engine](scenario.load(run_model / "s.yaml"))
+    assert str(err.value) == (
+        f"{run_model / 'm.mdl'}: the DATA variables w, x have no data. Name the files that "
+        "hold them (a run's output, .tab or .csv) in the scenario's data: key.")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_run_output_without_the_variable_is_one_line(run_model, engine):
+    (run_model / "other.tab").write_text("Time\tv\n0\t1\n", encoding="utf-8")
+    (run_model / "s.yaml").write_text("model: m.mdl\ndata: [other.tab]\n", encoding="utf-8")
+    with pytest.raises(SimError) as err:
+        ENGINES[engine](scenario.load(run_model / "s.yaml"))
+    assert str(err.value) == (
+        f"{run_model / 'm.mdl'}: PySD cannot read its DATA variables from other.tab (_data_w "
+        f"Data for w not found in {run_model / 'other.tab'}). Name the files that hold them in "
+        "the scenario's data: key.")
+
+
+def test_a_missing_run_output_is_a_scenario_problem(run_model, monkeypatch):
+    monkeypatch.chdir(run_model)
+    (run_model / "s.yaml").write_text("model: m.mdl\ndata: [gone.tab]\n", encoding="utf-8")
+    with pytest.raises(scenario.InputError) as err:
+        scenario.load(run_model / "s.yaml")
+    assert str(err.value) == (f"s.yaml:2: data | file not found: {run_model / 'gone.tab'}. "
+                              "Give a path relative to the scenario file.")

@@ -46,7 +46,8 @@ def compile_model(mdl: Path) -> Compiled:
     """Translate `mdl` for the batch engine; raise Unsupported if it cannot."""
     model = translate(mdl)
     c = Compiled(**model.__dict__)
-    program(c, set(), set(), set(), c.outputs())  # every equation has code, or Unsupported
+    # every equation has code, or Unsupported (DATA variables come as series)
+    program(c, set(), set(c.data), set(), c.outputs())
     return c
 
 

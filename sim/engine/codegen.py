@@ -123,7 +123,8 @@ class Generator:
             if name in self.m.lookups:
                 x, y = self.m.lookups[name]
                 return Code(self.constant(x).src + ", " + self.constant(y).src)
-            if name not in self.inputs and name not in self.aux and name not in self.states:
+            if not any(name in names for names in (self.inputs, self.series, self.aux,
+                                                   self.states)):
                 raise Unsupported(f"a reference to {name}, which has no equation")
             return Code(self.ident(name), dynamic=name in self.dynamic,
                         member=name in self.member)

@@ -128,3 +128,42 @@ class Reader:
     def sources(self) -> dict[str, str]:
         """The files read, with their hashes."""
         return datafiles.hashes(self.mdl, self.files)
+
+
+def data_series(model, mdl: Path, files) -> dict:
+    """{name: its value as a function of time} for the DATA variables of a translated
+    model, read with PySD's reader from `files` (a run's output, .tab or .csv)."""
+    if not model.data:
+        return {}
+    if not files:
+        names = dict.fromkeys(name for name, *_ in model.data.values())
+        raise SimError(datafiles.no_data(mdl, names))
+    from functools import partial
+
+    from pysd.py_backend.data import Columns, TabData
+
+    from .translate import key
+
+    read: dict[tuple, object] = {}
+    out = {}
+    # in the order of their Python names, as PySD reads them
+    for flat, (name, elements, element, keyword) in sorted(model.data.items()):
+        if (name, elements) not in read:
+            coords = {f"dim{i}": list(e) for i, e in enumerate(elements)}
+            tab = TabData(name, key(name), coords, keyword or "interpolate")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                try:
+                    tab.load_data([str(f) for f in files])
+                except Exception as exc:  # not in the files, or a file PySD cannot read
+                    raise SimError(datafiles.unreadable_data(mdl, files, exc)) from exc
+                finally:
+                    Columns.clean()  # read again next time: the files may change
+            read[(name, elements)] = tab.data
+        picked = read[(name, elements)]
+        if element:
+            picked = picked.sel({f"dim{i}": e for i, e in enumerate(element)})
+        out[flat] = partial(data, times=np.asarray(picked["time"].values, dtype=float),
+                            values=np.asarray(picked.values, dtype=float),
+                            method=keyword or "interpolate")
+    return out

@@ -58,6 +58,8 @@ class Model:
     states: list[State]
     lookups: dict[str, tuple[np.ndarray, np.ndarray]]
     sources: dict[str, str] = field(default_factory=dict)  # data files read: their hashes
+    # DATA variables, read from a run's output at each run: (name, elements, element, keyword)
+    data: dict[str, tuple] = field(default_factory=dict)
 
 
 def key(name: str) -> str:
@@ -370,7 +372,7 @@ def translate(mdl: Path) -> Model:
     read = datafiles.resolve_subscripts(abstract, mdl)
     ranges = Ranges(section)
     reader = Reader(mdl, ranges.elements)
-    real, lookups, constants, stocks, exprs, series = {}, {}, {}, {}, {}, {}
+    real, lookups, constants, stocks, exprs, series, data = {}, {}, {}, {}, {}, {}, {}
     subscripted = set()
     for element in section.elements:
         py = key(element.name)
@@ -396,8 +398,12 @@ def translate(mdl: Path) -> Model:
                 else:
                     series[flat] = found
                 continue
-            if isinstance(ast, ae.DataStructure):
-                raise Unsupported("DATA variables read from a run's output (.vdf or .tab)")
+            if isinstance(ast, ae.DataStructure):  # its series comes with each run
+                subs = owner[id(ast)].subscripts[0]
+                data[flat] = (element.name, tuple(tuple(ranges.elements.get(s, [s]))
+                                                  for s in subs),
+                              tuple(e for _, e in binding), owner[id(ast)].keyword)
+                continue
             if isinstance(ast, np.ndarray):
                 ast = ast[index] if index else ast.item()
                 ast = float(ast)
@@ -422,4 +428,4 @@ def translate(mdl: Path) -> Model:
     aux.update(tr.aux)
     aux.update(series)
     return Model(real, constants, aux, states + tr.states, lookups,
-                 {**read, **reader.sources()})
+                 {**read, **reader.sources()}, data)

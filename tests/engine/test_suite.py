@@ -18,6 +18,8 @@ from ..conftest import REPO
 
 SHARED = Path(os.environ.get("SIM_SHARED_DIR", REPO.parent / "shared"))
 SUITE = SHARED / "sd-test-suite"
+# the run outputs a model's DATA variables are read from, as the suite's README names them
+DATA = {"test_data_from_other_model": ["data.tab"]}
 
 
 def _reference(folder: Path) -> pd.DataFrame | None:
@@ -63,7 +65,8 @@ def test_suite_model_matches_pysd_and_vensim(mdl, tmp_path):
     shutil.copytree(mdl.parent, folder)
     for f in folder.iterdir():
         f.chmod(0o644)
-    (folder / "s.yaml").write_text(f"model: {mdl.name}\n", encoding="utf-8")
+    (folder / "s.yaml").write_text(f"model: {mdl.name}\ndata: {DATA.get(mdl.stem, [])}\n",
+                                   encoding="utf-8")
     try:
         s = scenario.load(folder / "s.yaml")
     except scenario.InputError as exc:  # the model's own problem, or one with sim's limits
