@@ -3,7 +3,9 @@
 Trees are tuples, so that a translated model pickles: ("num", value), ("ref", name),
 ("time",), ("op", operators, arguments) for arithmetic and logic alike (PySD builds both the
 same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL become hidden states
-exactly as PySD's stateful objects integrate them. Anything else raises Unsupported.
+exactly as PySD's stateful objects integrate them. Data read from files (GET XLS / GET
+DIRECT CONSTANTS, LOOKUPS, DATA) becomes constants, tables and time series (external.py);
+DATA variables are series that each run supplies. Anything else raises Unsupported.
 """
 
 from __future__ import annotations
