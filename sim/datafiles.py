@@ -25,26 +25,28 @@ def missing_message(mdl: Path, name: str) -> str:
             "model.")
 
 
+def said(exc: Exception) -> str:
+    """What PySD said in an exception, on one line and cut short."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
 def unreadable(mdl: Path, exc: Exception) -> str:
     """The one line for data PySD cannot read (a sheet, cell or range that is not there)."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    text = text if len(text) <= 200 else text[:197] + "..."
-    return (f"{mdl}: PySD cannot read the model's data ({text}). Check the files, sheets and "
-            "cells its GET XLS / GET DIRECT calls name.")
+    return (f"{mdl}: PySD cannot read the model's data ({said(exc)}). Check the files, sheets "
+            "and cells its GET XLS / GET DIRECT calls name.")
 
 
 def no_data(mdl: Path, names) -> str:
     """The one line for DATA variables a run has no file for."""
-    return (f"{mdl}: the DATA variables {', '.join(sorted(names))} have no data. Name the files that "
-            "hold them (a run's output, .tab or .csv) in the scenario's data: key.")
+    return (f"{mdl}: the DATA variables {', '.join(sorted(names))} have no data. Name the "
+            "files that hold them (a run's output, .tab or .csv) in the scenario's data: key.")
 
 
 def unreadable_data(mdl: Path, files, exc: Exception) -> str:
     """The one line for DATA variables PySD cannot find or read in the files given."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    text = text if len(text) <= 200 else text[:197] + "..."
     names = ", ".join(Path(f).name for f in files)
-    return (f"{mdl}: PySD cannot read its DATA variables from {names} ({text}). Name the "
+    return (f"{mdl}: PySD cannot read its DATA variables from {names} ({said(exc)}). Name the "
             "files that hold them in the scenario's data: key.")
 
 

@@ -130,14 +130,8 @@ def _translate(mdl: Path, folder: Path) -> None:
 
 
 def _untranslatable(mdl: Path, exc: Exception) -> SimError:
-    return SimError(f"{mdl}: PySD cannot translate this model ({_said(exc)}). "
+    return SimError(f"{mdl}: PySD cannot translate this model ({datafiles.said(exc)}). "
                     "Open it in Vensim or check its syntax.")
-
-
-def _said(exc: Exception) -> str:
-    """What PySD said, on one line and cut short."""
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _externals(model) -> list:
@@ -159,9 +153,14 @@ def _initialize(model, mdl: Path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            model.initialize()
+            model.initialize_external_data()
         except Exception as exc:  # a sheet, cell or range PySD cannot read
             raise SimError(datafiles.unreadable(mdl, exc)) from exc
+        try:
+            model.initialize()
+        except Exception as exc:  # an initial value PySD cannot compute
+            raise SimError(f"{mdl}: PySD cannot initialize this model ({datafiles.said(exc)})."
+                           " Check its initial values in Vensim.") from exc
     return model
 
 

@@ -262,3 +262,17 @@ def test_a_missing_run_output_is_a_scenario_problem(run_model, monkeypatch):
         scenario.load(run_model / "s.yaml")
     assert str(err.value) == (f"s.yaml:2: data | file not found: {run_model / 'gone.tab'}. "
                               "Give a path relative to the scenario file.")
+
+
+@pytest.mark.parametrize("load", [model.load, batch.compile_model], ids=["pysd", "batch"])
+def test_a_cell_pysd_cannot_read_is_one_line(tmp_path, load):
+    mdl = tmp_path / "m.mdl"
+    mdl.write_text(vensim_model({"k": "GET DIRECT CONSTANTS('data.csv', ',', 'B9')"}),
+                   encoding="utf-8")
+    (tmp_path / "data.csv").write_text(FILES["data.csv"], encoding="utf-8")
+    with pytest.raises(SimError) as err:
+        load(mdl)
+    assert str(err.value) == (
+        f"{mdl}: PySD cannot read the model's data (_ext_constant_k The cells are empty. "
+        f"File name: '{tmp_path / 'data.csv'}' Sheet name: ','). Check the files, sheets and "
+        "cells its GET XLS / GET DIRECT calls name.")

@@ -65,14 +65,15 @@ class Reader:
         self.arrays: dict[tuple, object] = {}
         self.files: set[str] = set()
 
-    def piece(self, component, binding: tuple) -> tuple:
-        """One element of an external component: ("constant", value), ("lookup", (x, y))
-        or ("data", tree), `binding` giving the element at each subscript position."""
+    def piece(self, name: str, component, binding: tuple) -> tuple:
+        """One element of an external component of the variable `name`: ("constant",
+        value), ("lookup", (x, y)) or ("data", tree), `binding` giving the element at each
+        subscript position."""
         from pysd.translators.structures import abstract_expressions as ae
 
         subs = list(component.subscripts[0])
         coords = {f"dim{i}": self.elements.get(s, [s]) for i, s in enumerate(subs)}
-        array = self._read(component, coords)
+        array = self._read(name, component, coords)
         at = {f"dim{i}": element for i, (_, element) in enumerate(binding)}
         ast = component.ast
         if isinstance(ast, ae.GetConstantsStructure):
@@ -86,10 +87,12 @@ class Reader:
         method = getattr(component, "keyword", None) or "interpolate"
         return ("data", ("call", f"data_{method}", (("table", tuple(x), tuple(y)),)))
 
-    def _read(self, component, coords: dict):
+    def _read(self, variable: str, component, coords: dict):
         """PySD's value of one external component over its own coordinates."""
         from pysd.py_backend import external as ext
         from pysd.translators.structures import abstract_expressions as ae
+
+        from .translate import key as py_key
 
         ast = component.ast
         method = getattr(component, "keyword", None)
@@ -100,19 +103,19 @@ class Reader:
             return self.arrays[key]
         datafiles.path(self.mdl, ast.file)
         root = self.mdl.resolve().parent
-        name = "external data"
         if isinstance(ast, ae.GetConstantsStructure):
-            obj = ext.ExtConstant(ast.file, ast.tab, ast.cell, coords, root, coords, name)
+            obj = ext.ExtConstant(ast.file, ast.tab, ast.cell, coords, root, coords,
+                                  f"_ext_constant_{py_key(variable)}")
         elif isinstance(ast, ae.GetLookupsStructure):
             obj = ext.ExtLookup(ast.file, ast.tab, ast.x_row_or_col, ast.cell, coords, root,
-                                coords, name)
+                                coords, f"_ext_lookup_{py_key(variable)}")
         else:
             if method not in (None, *METHODS):
                 from .translate import Unsupported
 
                 raise Unsupported(f"DATA with the keyword {method}")
             obj = ext.ExtData(ast.file, ast.tab, ast.time_row_or_col, ast.cell, method,
-                              coords, root, coords, name)
+                              coords, root, coords, f"_ext_data_{py_key(variable)}")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # PySD's notes on missing values it fills
             try:

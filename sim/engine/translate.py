@@ -392,7 +392,7 @@ def translate(mdl: Path) -> Model:
                 continue
             real[flat] = name
             if is_external(ast):  # read from a file: a constant, a table or a time series
-                kind, found = reader.piece(owner[id(ast)], binding)
+                kind, found = reader.piece(element.name, owner[id(ast)], binding)
                 if kind == "constant":
                     constants[flat] = found
                 elif kind == "lookup":
