@@ -253,6 +253,8 @@ class ModelInfo:
             self.parameters[row["Real Name"]] = Parameter(
                 row["Real Name"], row["Py Name"], value, str(row["Units"] or ""),
                 _limit(lo), _limit(hi), " ".join(str(row["Comment"] or "").split()))
+        units = doc.set_index("Real Name")["Units"]
+        self.time_unit = str(units.get("TIME STEP") or "") if "TIME STEP" in units else ""
         self.time = {
             "initial": float(model.components.initial_time()),
             "final": float(model.components.final_time()),

@@ -301,7 +301,7 @@ def _validate_against_model(scenario, merged, set_values, info, problems, origin
     time = dict(info.time)
     time.update({k: v for k, (v, _, _) in merged["time"].items()})
     where = display_path(scenario.path)
-    for key, message in timespan.problems(time):
+    for key, message in timespan.problems(time, info.time_unit):
         _, file, line = merged["time"].get(key.split(".")[1], (None, where, None))
         problems.append(Problem(file, key, message, line))
     scenario.time = time

@@ -95,6 +95,8 @@ SCENARIO_CASES = [
      "0.05."),
     ("time: {final: 1000000000}\n", "s.yaml:2: time.final | must be a number of years from "
      "-9999 to 9999; got 1000000000."),
+    ("time: {final: 2400}\n", "s.yaml:2: time.final | a run of 380 years; at most 300 years "
+     "are allowed. Bring time.final closer to time.initial."),
     ("time: {step: 0.0000001}\n", "s.yaml:2: time.step | 5e+07 steps from 2020 to 2025; at "
      "most 100,000 are allowed. Use a larger step."),
     ("title: {zh: , en: x}\n", "s.yaml:2: title.zh | must be text; got nothing (null)."),
@@ -206,10 +208,22 @@ def test_differential_evolution_at_its_smallest_budget_keeps_a_best_point(tmp_pa
                                                        cal.parameters["estimate"]))
 
 
+@pytest.mark.parametrize("time, unit, expected", [
+    ({"initial": 0, "final": 571, "step": 1, "saveper": 1}, "Day", []),  # 1.6 years
+    ({"initial": 0, "final": 4000, "step": 1, "saveper": 1}, "Months",
+     [("time.final", "a run of 4000 Months (333 years); at most 300 years are allowed. Bring "
+                     "time.final closer to time.initial.")]),
+    ({"initial": 0, "final": 4000, "step": 1, "saveper": 1}, "widgets", []),  # steps only
+])
+def test_a_span_is_counted_in_years_of_the_models_time_unit(time, unit, expected):
+    from sim import timespan
+
+    assert timespan.problems(time, unit) == expected
+
+
 @pytest.mark.parametrize("time, expected", [
     ({"initial": 2020, "final": 2025, "step": 0.25, "saveper": 1}, []),
     ({"initial": 0, "final": 2, "step": 0.5, "saveper": 0.5}, []),  # time need not be a year
-    ({"initial": 0, "final": 571, "step": 1, "saveper": 1}, []),  # 571 days: only steps count
     ({"initial": 2020, "final": 2019, "step": 1, "saveper": 1},
      [("time.final", "must be after time.initial.")]),
     ({"initial": 2020, "final": 2025, "step": 1e-7, "saveper": 1},
