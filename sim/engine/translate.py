@@ -374,7 +374,7 @@ def translate(mdl: Path) -> Model:
     read = datafiles.resolve_subscripts(abstract, mdl)
     ranges = Ranges(section)
     reader = Reader(mdl, ranges.elements)
-    real, lookups, constants, stocks, exprs, series, data = {}, {}, {}, {}, {}, {}, {}
+    real, lookups, constants, stocks, exprs, timed, data = {}, {}, {}, {}, {}, {}, {}
     subscripted = set()
     for element in section.elements:
         py = key(element.name)
@@ -398,7 +398,7 @@ def translate(mdl: Path) -> Model:
                 elif kind == "lookup":
                     lookups[flat] = found
                 else:
-                    series[flat] = found
+                    timed[flat] = found
                 continue
             if isinstance(ast, ae.DataStructure):  # its series comes with each run
                 subs = owner[id(ast)].subscripts[0]
@@ -428,6 +428,6 @@ def translate(mdl: Path) -> Model:
     states = [State(py, tr.instance(b, ast.initial), tr.instance(b, ast.flow))
               for py, (b, ast) in stocks.items()]
     aux.update(tr.aux)
-    aux.update(series)
+    aux.update(timed)
     return Model(real, constants, aux, states + tr.states, lookups,
                  {**read, **reader.sources()}, data)
