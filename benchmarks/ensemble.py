@@ -114,7 +114,8 @@ def main() -> None:
     chunk = min(ensemble.CHUNK, len(draws))
     grid = batch.time_grid(base.time)[0]
     prog = next(p for key, p in c.__dict__["programs"].items()
-                if key[3] == tuple(batch.key(w) for w in wanted) and members <= key[2])
+                if key[3] == tuple(batch.key(w) for w in wanted if batch.key(w) in c.real_names)
+                and members <= key[2])
     plain, power = _op_times(chunk)
     light = prog.ops_per_step - prog.heavy_per_step
     per_step = light * plain + prog.heavy_per_step * power

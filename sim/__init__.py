@@ -60,18 +60,11 @@ def load_scenario(path: PathLike, constants: Mapping[str, float] | None = None,
 
 def _scenario(scenario: PathLike | Scenario, constants: Mapping[str, float] | None) -> Scenario:
     """A loaded Scenario with `constants` applied (they fix a value for the whole run)."""
-    from . import model
     from . import scenario as scen
 
     if not isinstance(scenario, scen.Scenario):
         return scen.load(scenario, constants=constants)
-    if not constants:
-        return scenario
-    out = scen.with_values(scenario, scen.CONSTANTS, constants=dict(constants))
-    info = model.info(out.model)
-    fixed = {info.canonical(name) for name in constants}
-    out.series = {name: by_year for name, by_year in out.series.items() if name not in fixed}
-    return out
+    return scen.with_constants(scenario, constants) if constants else scenario
 
 
 def simulate(scenario: PathLike | Scenario, constants: Mapping[str, float] | None = None,

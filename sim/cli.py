@@ -82,8 +82,11 @@ def library(*modules: str):
     return sys.modules[__package__]
 
 
-# The library names a bad argument in its problems; here it came from this option.
-OPTION_OF = {"constants": "--set", "samples": "--samples", "seed": "--seed"}
+# The library names a bad argument by its Python name in a problem's first place; on the
+# command line it came from this option.
+OPTION_OF = {"constants": "--set", "samples": "--samples", "seed": "--seed", "as_of": "--as-of",
+             "uncertainty": "--uncertainty", "hold_out_from": "--hold-out-from",
+             "posterior": "--posterior"}
 
 
 class SimGroup(click.Group):
@@ -146,14 +149,15 @@ def _anchor_notes(sim, lang: str) -> None:
 
 def format_targets(targets, lang: str) -> str:
     """The modelled targets as an aligned text table."""
+    from .charts.labels import short_unit
+
     rows = [tuple(messages.text(f"col_{c}", lang) for c in
                   ("id", "indicator", "target", "projected", "gap", "status"))]
     for t in targets.itertuples(index=False):
         if t.status == "tracked":
             continue
         name = getattr(t, f"indicator_{lang}")
-        unit = t.unit_zh if lang == "zh" else \
-            t.unit.replace("100 million yuan", messages.text("unit_100m_yuan", lang))
+        unit = short_unit(t.unit, lang, t.unit_zh)
         if t.measure != "level":
             unit = messages.text("unit_pct_a_year", lang)
         cmp_ = {"approx": "≈", "at_least": "≥", "reach": "≥"}[t.comparator]
@@ -198,7 +202,7 @@ def run(scenario_file, out, actuals, as_of, constants, lang, engine_name):
     """Run SCENARIO and write tables and charts; print every modelled 2025 target."""
     api = library("runner")
     _check_out(out, scenario_file, *([actuals] if actuals else []))
-    sim = api.simulate(scenario_file, constants, engine=engine_name, actuals=actuals,
+    sim = api.simulate(scenario_file, constants=constants, engine=engine_name, actuals=actuals,
                        as_of=as_of)
     _notice(sim)
     _anchor_notes(sim, lang)
@@ -218,8 +222,8 @@ def compare(scenario_files, out, actuals, as_of, constants, lang, engine_name):
     """Run several scenarios and compare their targets side by side."""
     api = library("runner")
     _check_out(out, *scenario_files, *([actuals] if actuals else []))
-    comparison = api.compare(scenario_files, constants, engine=engine_name, actuals=actuals,
-                             as_of=as_of)
+    comparison = api.compare(scenario_files, constants=constants, engine=engine_name,
+                             actuals=actuals, as_of=as_of)
     for sim in comparison.simulations:
         _notice(sim)
         _anchor_notes(sim, lang)
@@ -321,7 +325,7 @@ def sensitivity(scenario_file, method, samples, seed, out, actuals, as_of, const
 def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang):
     """The plan's review (mid-term or final): actuals, projections and targets."""
     api = library("review", "review_tables")
-    from .review import STATUS
+    from .review import STATUSES, status_word
     from .review_tables import headline_cells
 
     _check_out(out, actuals, *scenario_files)
@@ -336,8 +340,8 @@ def review(scenario_files, actuals, uncertainty_dir, as_of, out, constants, lang
     lines.insert(1, "  ".join("-" * w for w in widths))
     click.echo("\n".join(lines))
     counts = result.summary["status"].value_counts()
-    click.echo(", ".join(f"{STATUS[k][0 if lang == 'zh' else 1]}: {counts[k]}"
-                         for k in STATUS if k in counts))
+    click.echo(", ".join(f"{status_word(k, lang)}: {counts[k]}"
+                         for k in STATUSES if k in counts))
     click.echo(messages.text("report_at", lang, path=dest / "index.html"))
 
 
@@ -422,7 +426,7 @@ def params(model_path, as_json):
 def validate(scenario_file, constants):
     """Check SCENARIO (and the files it extends) without running it."""
     api = library("scenario")
-    s = api.load_scenario(scenario_file, constants)
+    s = api.load_scenario(scenario_file, constants=constants)
     click.echo(messages.text("validated", path=scenario_file, constants=len(s.constants),
                              series=len(s.series), model=s.model.name))
 

@@ -105,7 +105,9 @@ def _with_batch(scenario, draws, progress, outputs, resolved) -> Ensemble:
     names = {batch.key(k): k for k in draws.columns}
     wanted = c.outputs() if outputs is None else [
         batch.key(k) for k in outputs if batch.key(k) in c.real_names]
-    times = batch.time_grid(scenario.time)[2]
+    times = batch.saved_times(c, scenario.time, {
+        **fixed, **{key: draws[real].to_numpy(float) for key, real in names.items()}},
+        {batch.key(name) for name in scenario.series})
     values = {k: np.empty((len(times), n)) for k in wanted}
     anchored = _anchoring(scenario)
     data = external.data_series(c, scenario.model, scenario.data)

@@ -1,6 +1,6 @@
 """Checks of input values against the model itself: parameter names (with a near miss) and
-declared ranges. The second pass after a file's schema, shared by scenarios, `--set`,
-uncertainty sections and calibration specs."""
+declared ranges. The second pass after a file's schema, shared by scenarios, the constants
+given to them (`--set`), uncertainty sections and calibration specs."""
 
 from __future__ import annotations
 

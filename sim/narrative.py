@@ -1,8 +1,10 @@
 """A model's narrative: the texts a report shows about it, kept beside the .mdl.
 
 `models/<name>.yaml` next to `models/<name>.mdl` holds the name of the plan the model
-serves (for report titles) and, per feedback loop, an id and a short description, each in
-Chinese and English. Another model brings its own file; without one it has neither.
+serves (for report titles), the rule on the statistical basis its targets stand on (printed
+with the review's status rules) and, per feedback loop, an id and a short description, each
+in Chinese and English. Another model brings its own file; without one it has none of them.
+Wording that fits any model is in the message catalogue (sim/messages.py).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .messages import LANGS
 
-LANGS = ("zh", "en")
 LOOP_KEYS = ("id",) + LANGS
+TEXTS = ("plan", "basis")  # one text in each language
 
 
 def path_for(model_path: Path) -> Path:
@@ -33,6 +36,12 @@ def plan(model_path: Path, lang: str = "zh") -> str | None:
     return names[lang] if names else None
 
 
+def basis(model_path: Path, lang: str = "zh") -> str | None:
+    """The rule on the statistical basis of the plan's targets, in `lang`, or None."""
+    texts = _read(str(Path(model_path).resolve()))["basis"]
+    return texts[lang] if texts else None
+
+
 def by_language(model_path: Path) -> dict[str, list[str]]:
     """The loop lines in every language: {"zh": [...], "en": [...]}."""
     return {lang: loops(model_path, lang) for lang in LANGS}
@@ -44,22 +53,28 @@ def _read(model_path: str) -> dict:
 
     path = path_for(Path(model_path))
     if not path.is_file():
-        return {"plan": None, "loops": ()}
+        return {"plan": None, "basis": None, "loops": ()}
     display = display_path(path)
     problems: list[Problem] = []
     data = read_yaml(path, display, problems)
     if data is None:
         raise InputError(problems)
     for key in data:
-        if key not in ("plan", "loops"):
+        if key not in TEXTS + ("loops",):
             problems.append(Problem(display, str(key), "unknown key. A narrative file has "
-                                    "plan: and loops:.", line_of(data, key)))
-    names = data.get("plan")
-    if names is not None and (not isinstance(names, dict) or set(names) != set(LANGS) or
-                              not all(isinstance(v, str) and v.strip()
-                                      for v in names.values())):
-        problems.append(Problem(display, "plan", "must give the plan's name as zh: and en:.",
-                                line_of(data, "plan")))
+                                    "plan:, basis: and loops:.", line_of(data, key)))
+    texts = {}
+    for key, what in zip(TEXTS, ("the plan's name", "the rule"), strict=True):
+        value = data.get(key)
+        texts[key] = None
+        if value is None:
+            continue
+        if not isinstance(value, dict) or set(value) != set(LANGS) or \
+                not all(isinstance(v, str) and v.strip() for v in value.values()):
+            problems.append(Problem(display, key, f"must give {what} as zh: and en:.",
+                                    line_of(data, key)))
+            continue
+        texts[key] = {k: " ".join(value[k].split()) for k in LANGS}
     entries = data.get("loops") or []
     if not isinstance(entries, list):
         problems.append(Problem(display, "loops", "must be a list of {id, zh, en}.",
@@ -85,5 +100,4 @@ def _read(model_path: str) -> dict:
         out.append({k: " ".join(str(entry[k]).split()) for k in LOOP_KEYS})
     if problems:
         raise InputError(sorted(problems, key=lambda p: p.line or 0))
-    return {"plan": {k: " ".join(names[k].split()) for k in LANGS} if names else None,
-            "loops": tuple(out)}
+    return {**texts, "loops": tuple(out)}

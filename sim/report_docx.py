@@ -48,12 +48,12 @@ def _table(doc, head, rows) -> None:
                     run.font.size = Pt(8)
 
 
-def _chart_png(review, row, lang: str, words: dict) -> bytes:
+def _chart_png(review, row, lang: str) -> bytes:
     from .charts.png import to_png
     from .charts.review import review_chart
     from .review import chart_data
 
-    return to_png(review_chart(chart_data(review, row, lang), lang, words), DPI)
+    return to_png(review_chart(chart_data(review, row, lang), lang), DPI)
 
 
 def write(review, path: Path, lang: str = "zh") -> Path:
@@ -61,12 +61,11 @@ def write(review, path: Path, lang: str = "zh") -> Path:
     from docx import Document
     from docx.shared import Cm
 
-    from . import outputs
-    from .report_html import TEXT, assumptions_table, rules, sources_table, subtitle, title
+    from . import messages, outputs
+    from .report_html import assumptions_table, rules, sources_table, subtitle, title
     from .narrative import loops
     from .review_tables import headline_cells, summary_cells
 
-    words = TEXT[lang]
     doc = Document()
     doc.core_properties.title = title(review, lang)
     _set_font(doc.styles["Normal"], BODY_FONT)
@@ -79,19 +78,19 @@ def write(review, path: Path, lang: str = "zh") -> Path:
     doc.add_paragraph(subtitle(review, lang))
     s = review.summary
     modelled, tracked = s[s["modelled"]], s[~s["modelled"]]
-    doc.add_heading(words["headline"], level=1)
+    doc.add_heading(messages.text("report_headline", lang), level=1)
     _table(doc, *headline_cells(review, lang)[:2])
-    doc.add_heading(words["summary"], level=1)
+    doc.add_heading(messages.text("report_summary", lang), level=1)
     _table(doc, *summary_cells(review, lang, modelled)[:2])
-    doc.add_heading(words["rules"], level=2)
+    doc.add_heading(messages.text("report_rules", lang), level=2)
     for rule in rules(review, lang):
         doc.add_paragraph(rule, style="List Bullet")
-    doc.add_heading(words["charts"], level=1)
+    doc.add_heading(messages.text("report_charts", lang), level=1)
     for row in modelled.itertuples(index=False):
-        doc.add_picture(io.BytesIO(_chart_png(review, row, lang, words)), width=Cm(16))
-    doc.add_heading(words["tracked"], level=1)
+        doc.add_picture(io.BytesIO(_chart_png(review, row, lang)), width=Cm(16))
+    doc.add_heading(messages.text("report_tracked", lang), level=1)
     _table(doc, *summary_cells(review, lang, tracked, projections=False)[:2])
-    doc.add_heading(words["scenarios"], level=1)
+    doc.add_heading(messages.text("report_scenarios", lang), level=1)
     for sim in review.sims:
         sc = sim.scenario
         doc.add_heading(sc.title.get(lang) or sc.name, level=2)
@@ -99,18 +98,18 @@ def write(review, path: Path, lang: str = "zh") -> Path:
         table = assumptions_table(review.assumptions[sc.name], lang)
         columns = ["parameter", "year", "value", "baseline", "unit"]
         if len(table):
-            _table(doc, [words[c] for c in columns],
+            _table(doc, [messages.text(f"report_{c}", lang) for c in columns],
                    [[r[c] for c in columns] for _, r in table.iterrows()])
         else:
-            doc.add_paragraph(words["no_changes"])
-    doc.add_heading(words["loops"], level=1)
+            doc.add_paragraph(messages.text("report_no_changes", lang))
+    doc.add_heading(messages.text("report_loops", lang), level=1)
     for text in loops(review.sims[0].scenario.model, lang):
         doc.add_paragraph(text, style="List Bullet")
-    doc.add_heading(words["sources"], level=1)
+    doc.add_heading(messages.text("report_sources", lang), level=1)
     sources = sources_table(review, lang)
     columns = ["name", "year", "shown", "unit", "grade", "basis", "source"]
     heads = {"name": "indicator", "shown": "value"}
-    _table(doc, [words[heads.get(c, c)] for c in columns],
+    _table(doc, [messages.text(f"report_{heads.get(c, c)}", lang) for c in columns],
            [[r[c] for c in columns] for _, r in sources.iterrows()])
     doc.save(str(path))
     outputs.fix_office_times(Path(path))  # the same bytes for the same review

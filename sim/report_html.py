@@ -14,6 +14,7 @@ import io
 
 import pandas as pd
 
+from . import messages
 from .charts.font import FONT_PATH
 from .outputs import report_date
 from .yamlfile import display_path
@@ -45,55 +46,29 @@ td:first-child { min-width: 11rem; }
   figure img { max-width: 100%; } h2 { break-after: avoid; } }
 """
 
-TEXT = {
-    "zh": {"midterm": "{plan}中期评估", "final": "{plan}总结评估", "plan": "规划",
-           "as_of": "数据截至{year}年", "headline": "主要经济指标与核心目标",
-           "summary": "规划目标总表", "rules": "状态判定规则",
-           "charts": "建模指标：实际、预测与目标", "tracked": "跟踪指标（未建模）",
-           "scenarios": "情景假设", "loops": "模型的反馈回路", "sources": "数据来源",
-           "run": "运行信息", "parameter": "参数", "value": "取值", "baseline": "基准值",
-           "unit": "单位", "indicator": "指标", "grade": "等级", "basis": "统计口径",
-           "year": "年份", "source": "来源", "no_changes": "与基准情景相同。",
-           "created": "生成时间", "versions": "软件版本", "band": "不确定性区间（5–95%）",
-           "actual": "实际值", "required_path": "目标所需路径", "target": "目标",
-           "index": "指数（2020年=100）"},
-    "en": {"midterm": "Mid-term review of {plan}", "final": "Final evaluation of {plan}",
-           "plan": "the plan",
-           "as_of": "data up to {year}", "headline": "The economy and the headline target",
-           "summary": "All plan targets", "rules": "How the status is decided",
-           "charts": "Modelled indicators: actuals, projections and targets",
-           "tracked": "Tracked indicators (not modelled)", "scenarios": "Scenario assumptions",
-           "loops": "Feedback loops of the model", "sources": "Data sources",
-           "run": "About this run", "parameter": "parameter", "value": "value",
-           "baseline": "baseline", "unit": "unit", "indicator": "indicator", "grade": "grade",
-           "basis": "basis", "year": "year", "source": "source",
-           "no_changes": "Same as the baseline.", "created": "created", "versions": "versions",
-           "band": "uncertainty (5–95%)", "actual": "actual",
-           "required_path": "path the target needs", "target": "target",
-           "index": "index (2020 = 100)"},
-}
-
-
 def title(review, lang: str) -> str:
     """The report's title for its as-of year: the mid-term review or the final evaluation of
     the plan the model serves (its narrative file)."""
     from . import narrative
 
-    words = TEXT[lang]
-    plan = narrative.plan(review.sims[0].scenario.model, lang) or words["plan"]
-    return words["final" if review.final else "midterm"].format(plan=plan)
+    plan = narrative.plan(review.sims[0].scenario.model, lang) or \
+        messages.text("report_plan", lang)
+    return messages.text("report_final" if review.final else "report_midterm", lang, plan=plan)
 
 
 def subtitle(review, lang: str) -> str:
-    return TEXT[lang]["as_of"].format(year=review.as_of)
+    return messages.text("report_as_of", lang, year=review.as_of)
 
 
 def rules(review, lang: str) -> list[str]:
-    """The rules of the statuses this review can give, then the basis rule."""
-    from .review import FINAL, MIDTERM, RULES
+    """The rules of the statuses this review can give, then the model's rule on the
+    statistical basis of its data (its narrative file), if it has one."""
+    from . import narrative
+    from .review import FINAL, MIDTERM
 
-    return [RULES[lang][k] for k in (FINAL if review.final else MIDTERM)] + \
-        [RULES[lang]["basis"]]
+    codes = FINAL if review.final else MIDTERM
+    basis = narrative.basis(review.sims[0].scenario.model, lang)
+    return [messages.text(f"review_rule_{k}", lang) for k in codes] + ([basis] if basis else [])
 
 
 def _esc(value) -> str:
@@ -117,12 +92,12 @@ def _font_face(text: str) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _chart(review, row, lang: str, words: dict) -> str:
+def _chart(review, row, lang: str) -> str:
     from .charts.review import review_chart
     from .charts.svg import to_svg
     from .review import chart_data
 
-    svg = to_svg(review_chart(chart_data(review, row, lang), lang, words))
+    svg = to_svg(review_chart(chart_data(review, row, lang), lang))
     uri = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     name = row.indicator_zh if lang == "zh" else row.indicator_en
     return (f'<figure><img alt="{_esc(name)}" src="data:image/svg+xml;base64,{uri}">'
@@ -177,48 +152,58 @@ def assumptions_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+def _h(level: int, text: str) -> str:
+    return f"<h{level}>{_esc(text)}</h{level}>"
+
+
 def render(review, lang: str, versions: dict) -> str:
     """The whole report as an HTML string."""
     from .narrative import loops
     from .review_tables import headline_cells, summary_cells
 
-    words = TEXT[lang]
     s = review.summary
     modelled, tracked = s[s["modelled"]], s[~s["modelled"]]
     parts = [f"<h1>{_esc(title(review, lang))}</h1><p>{_esc(subtitle(review, lang))}</p>",
-             f"<h2>{_esc(words['headline'])}</h2>",
+             _h(2, messages.text("report_headline", lang)),
              _cells_table(*headline_cells(review, lang)),
-             f"<h2>{_esc(words['summary'])}</h2>",
+             _h(2, messages.text("report_summary", lang)),
              _cells_table(*summary_cells(review, lang, modelled)),
-             f"<h3>{_esc(words['rules'])}</h3><ul>" +
+             _h(3, messages.text("report_rules", lang)) + "<ul>" +
              "".join(f"<li>{_esc(r)}</li>" for r in rules(review, lang)) + "</ul>",
-             f"<h2>{_esc(words['charts'])}</h2><div class='charts'>"]
-    parts += [_chart(review, r, lang, words) for r in modelled.itertuples(index=False)]
+             _h(2, messages.text("report_charts", lang)) + "<div class='charts'>"]
+    parts += [_chart(review, r, lang) for r in modelled.itertuples(index=False)]
     parts.append("</div>")
-    parts += [f"<h2>{_esc(words['tracked'])}</h2>",
+    parts += [_h(2, messages.text("report_tracked", lang)),
               _cells_table(*summary_cells(review, lang, tracked, projections=False))]
-    parts.append(f"<h2>{_esc(words['scenarios'])}</h2>")
+    parts.append(_h(2, messages.text("report_scenarios", lang)))
     for sim in review.sims:
         sc = sim.scenario
         parts.append(f"<h3>{_esc(sc.title.get(lang) or sc.name)}</h3>"
                      f"<p>{_esc(sc.description.get(lang, ''))}</p>")
         table = review.assumptions[sc.name]
-        parts.append(_table(assumptions_table(table, lang),
-                            {"parameter": words["parameter"], "year": words["year"],
-                                    "value": words["value"], "baseline": words["baseline"],
-                                    "unit": words["unit"]})
-                     if len(table) else f"<p>{_esc(words['no_changes'])}</p>")
-    parts += [f"<h2>{_esc(words['loops'])}</h2><ul>" +
+        columns = {"parameter": messages.text("report_parameter", lang),
+                   "year": messages.text("report_year", lang),
+                   "value": messages.text("report_value", lang),
+                   "baseline": messages.text("report_baseline", lang),
+                   "unit": messages.text("report_unit", lang)}
+        parts.append(_table(assumptions_table(table, lang), columns) if len(table) else
+                     f"<p>{_esc(messages.text('report_no_changes', lang))}</p>")
+    sources = {"name": messages.text("report_indicator", lang),
+               "year": messages.text("report_year", lang),
+               "shown": messages.text("report_value", lang),
+               "unit": messages.text("report_unit", lang),
+               "grade": messages.text("report_grade", lang),
+               "basis": messages.text("report_basis", lang),
+               "source": messages.text("report_source", lang)}
+    created = messages.text("report_created", lang)
+    parts += [_h(2, messages.text("report_loops", lang)) + "<ul>" +
               "".join(f"<li>{_esc(t)}</li>"
                       for t in loops(review.sims[0].scenario.model, lang)) + "</ul>",
-              f"<h2>{_esc(words['sources'])}</h2>",
-              _table(sources_table(review, lang),
-                     {"name": words["indicator"], "year": words["year"],
-                      "shown": words["value"], "unit": words["unit"], "grade": words["grade"],
-                      "basis": words["basis"], "source": words["source"]}),
-              f"<h2>{_esc(words['run'])}</h2><p class='small'>" +
-              (f"{_esc(words['created'])}: {stamp}<br>" if (stamp := report_date()) else "") +
-              f"{_esc(words['versions'])}: " +
+              _h(2, messages.text("report_sources", lang)),
+              _table(sources_table(review, lang), sources),
+              _h(2, messages.text("report_run", lang)) + "<p class='small'>" +
+              (f"{_esc(created)}: {stamp}<br>" if (stamp := report_date()) else "") +
+              f"{_esc(messages.text('report_versions', lang))}: " +
               _esc(", ".join(f"{k} {v}" for k, v in versions.items())) + "<br>" +
               "<br>".join(_esc(f"{sim.scenario.name}: {display_path(sim.scenario.path)}")
                           for sim in review.sims) + "</p>"]

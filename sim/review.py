@@ -10,8 +10,9 @@ series that measures it (sim.measures has the arithmetic):
 - only actuals on the target's statistical basis count (the plan's targets stand on the 4th
   economic census, `census2018`); rows on another basis are listed but not used.
 
-The status words and their rules are STATUS and RULES below: the report prints RULES, and
-`judge` is the code they describe.
+The status words and their rules are in the message catalogue (`review_status_<code>`,
+`review_rule_<code>`; sim/messages.csv): the report prints the rules, and `judge` is the code
+they describe.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pandas as pd
 from . import actuals as actuals_mod
 from . import bandfile
 from . import indicators as ind
-from . import measures
+from . import measures, messages
 from . import model as model_mod
 from . import outputs, runner
 from . import scenario as scen
@@ -41,74 +42,9 @@ HEADLINE = ("gdp_nominal", "gdp_real_growth", "services_va", "services_real_grow
             "services_share_gdp")
 HEADLINE_TARGET = "sei_va_growth"
 
-STATUS = {
-    "met": ("已完成", "already met"),
-    "exceeded": ("超额完成", "exceeded"),
-    "above": ("高于目标区间", "above the band"),
-    "on_track": ("进度符合预期", "on track"),
-    "behind": ("滞后", "behind"),
-    "one_year": ("仅一年数据，无法判断进度", "one year of data, pace not known"),
-    "no_data": ("暂无新数据", "no data after the base year"),
-    "done": ("完成", "met"),
-    "not_done": ("未完成", "not met"),
-    "no_final": ("暂无目标年数据", "no value for the target year"),
-}
 MIDTERM = ("met", "exceeded", "above", "on_track", "behind", "one_year", "no_data")
 FINAL = ("done", "exceeded", "not_done", "no_final")
-RULES = {
-    "zh": {
-        "met": "已完成：最新实际值已达到目标；增长类目标以目标增速所对应的目标年水平为准"
-               "（基年值×(1+目标增速)^年数），“左右”类目标以区间下限为准。",
-        "exceeded": "超额完成：实际值（中期评估为最新实际值，总结评估为目标年实际值）已超过"
-                    "“左右”类目标区间的上限，计为完成（情景可对单个目标设 strict: true，此时"
-                    "记为“高于目标区间”，不计为完成）。",
-        "above": "高于目标区间：按严格口径判读的“左右”类目标，实际值高于区间上限，不计为完成。",
-        "on_track": "进度符合预期：最新实际值不低于从起点到目标值的等速路径在该年的数值；"
-                    "起点为2020年基数；无2020年数据时，为2020年以前最近一年的实际值，没有则为"
-                    "2020年以后最早的实际值；占比类指标按每年变动的百分点等速计算。",
-        "behind": "滞后：最新实际值低于上述等速路径。",
-        "one_year": "仅一年数据，无法判断进度：没有2020年及以前的实际值，2020年以后只有一个"
-                    "实际值。",
-        "no_data": "暂无新数据：2020年以后没有可用的实际值（增长类目标还需要2020年的水平，"
-                   "或自2021年起逐年的增速）。",
-        "done": "完成：目标年的实际值达到目标（“左右”类目标不低于区间下限；增长类目标按"
-                "2020年至目标年的年均增速计算）。",
-        "not_done": "未完成：目标年的实际值未达到目标，差距列出差多少（增长类目标为年均增速"
-                    "相差的百分点）。",
-        "no_final": "暂无目标年数据：目标年没有实际值，无法评估；括号内为按最新实际值判断的"
-                    "进度。",
-        "basis": "统计口径：规划目标以第四次全国经济普查（2018年）口径为准；其他口径的实际值"
-                 "仅列入数据来源，不用于判定。",
-    },
-    "en": {
-        "met": "Already met: the latest actual has reached the target; for a growth target, the "
-               "level the target growth implies (base x (1 + growth)^years); for an 'about' "
-               "target, the lower end of its band.",
-        "exceeded": "Exceeded: the actual (the latest in a mid-term review, the target "
-                    "year's in the final evaluation) is above the band of an 'about' target; "
-                    "this counts as met (a scenario can set strict: true for a target, when it "
-                    "is 'above the band' and not met).",
-        "above": "Above the band: an 'about' target read strictly, with the actual above the "
-                 "band; not met.",
-        "on_track": "On track: the latest actual is on or above the constant-pace path from the "
-                    "start to the target; the start is the 2020 value, or without one the "
-                    "last actual before 2020, or failing that the earliest after it; shares "
-                    "move by constant percentage points.",
-        "behind": "Behind: the latest actual is below that path.",
-        "one_year": "One year of data, pace not known: no actual for 2020 or before, and a "
-                    "single one after.",
-        "no_data": "No data after the base year: no usable actual after 2020 (a growth target "
-                   "also needs the 2020 level, or the yearly growth from 2021 on).",
-        "done": "Met: the target year's actual reaches the target (the lower end of an 'about' "
-                "band; growth targets as the average annual growth from 2020).",
-        "not_done": "Not met: the target year's actual falls short; the gap says by how much "
-                    "(percentage points of average growth for growth targets).",
-        "no_final": "No value for the target year: the target cannot be evaluated yet; in "
-                    "brackets, the progress the latest actual shows.",
-        "basis": "Statistical basis: the plan's targets stand on the 4th economic census (2018); "
-                 "actuals on another basis are listed among the sources but not used.",
-    },
-}
+STATUSES = tuple(dict.fromkeys(MIDTERM + FINAL))  # every status, in the order counts print
 
 
 @dataclass
@@ -125,6 +61,11 @@ class Review:
     indicators: pd.DataFrame
     as_of: int
     final: bool
+
+
+def status_word(code: str, lang: str) -> str:
+    """A review status (a code of STATUSES) in words."""
+    return messages.text(f"review_status_{code}", lang)
 
 
 def comparable(basis: str) -> bool:
@@ -276,10 +217,10 @@ def as_of_year(actuals: pd.DataFrame, as_of: int | None) -> int:
     return int(actuals["year"].max()) if as_of is None else int(as_of)
 
 
-def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
+def build(actuals_path, scenario_paths, uncertainty_dir=None,
           as_of: int | None = None) -> Review:
     """Everything the report shows, as pandas objects."""
-    scenarios = [p if isinstance(p, scen.Scenario) else scen.load(p, sets)
+    scenarios = [p if isinstance(p, scen.Scenario) else scen.load(p)
                  for p in scenario_paths]
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
@@ -295,7 +236,7 @@ def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
     targets = tgt.with_overrides(targets, scenarios[0].targets)
     first, last = int(targets["base_year"].min()) + 1, int(targets["year"].max())
     if as_of is not None and not first <= as_of <= last:
-        raise InputError([Problem("--as-of", str(as_of), f"outside the plan. Give a year from "
+        raise InputError([Problem("as_of", str(as_of), f"outside the plan. Give a year from "
                                   f"{first} to {last} ({last} for the final evaluation).")])
     actuals = actuals_mod.load(Path(actuals_path), model_path)
     year = min(as_of_year(actuals, as_of), last)
@@ -318,7 +259,7 @@ def build(actuals_path, scenario_paths, uncertainty_dir=None, sets=(),
                "strict": bool(t.strict), "target_year": t.year,
                "target_level": j["target_level"], "required_growth": j["required"],
                "start_year": j["start_year"], "growth_needed_from_start": j["needed_from_start"],
-               "gap": j["gap"], "status": j["status"], "status_zh": STATUS[j["status"]][0],
+               "gap": j["gap"], "status": j["status"], "status_zh": status_word(j["status"], "zh"),
                "interim": j["interim"] or ""}
         for sim in sims:
             row[f"{sim.scenario.name}:projected"] = \
@@ -341,7 +282,7 @@ def _series_unit(target, obs: Observed, catalogue) -> tuple[str, str]:
     if target.measure == "level":
         return target.unit, target.unit_zh
     if obs.kind == "index":
-        return "index 2020 = 1", "指数（2020年=1）"
+        return messages.text("review_index_unit", "en"), messages.text("review_index_unit", "zh")
     same = catalogue[(catalogue["variable"] == target.variable) &
                      (catalogue["measure"] == "level")]
     return (same["unit"].iloc[0], same["unit_zh"].iloc[0]) if len(same) else ("", "")
@@ -400,7 +341,7 @@ def _bands(folder, sims):
     folder = Path(folder)
     where = display_path(folder)
     if not os.path.lexists(folder / "percentiles.csv"):
-        raise InputError([Problem(where, "--uncertainty", "no percentiles.csv here. Give a "
+        raise InputError([Problem("uncertainty", where, "no percentiles.csv here. Give a "
                                   "folder written by 'sim uncertainty'.")])
     name, drawn = bandfile.scenario_hash(folder)
     for sim in sims:
@@ -410,7 +351,7 @@ def _bands(folder, sims):
                                         span), sim.scenario.name
     names = ", ".join(s.scenario.name for s in sims)
     data, year = display_path(sims[0].scenario.actuals), sims[0].scenario.as_of
-    raise InputError([Problem(where, "--uncertainty", f"drawn from '{name}' "
+    raise InputError([Problem("uncertainty", where, f"drawn from '{name}' "
                               f"with other inputs than every scenario of this review ({names}, "
                               f"on {data} to {year}). Rerun 'sim uncertainty' on one of them "
                               f"with --actuals {data} --as-of {year}.")])
@@ -480,7 +421,7 @@ def unit_label_for(target, lang: str) -> str:
     from .charts.labels import target_unit
 
     if target.measure != "level":
-        return "指数（2020年=100）" if lang == "zh" else "index (2020 = 100)"
+        return messages.text("review_index_axis", lang)
     return target_unit(target, lang)
 
 

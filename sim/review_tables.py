@@ -13,16 +13,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import messages
+
 DECIMALS = 2
 COUNT_UNITS = ("count", "count/year")
 UNIT_EN = {"100 million yuan": "100m yuan", "10 thousand TEU": "10,000 TEU", "count": "",
            "count/year": "a year"}
-WORDS = {
-    "zh": {"pp_year": "个百分点/年", "pct_year": "%/年", "avg": "年均", "pp": "个百分点",
-           "index": "2020年=100"},
-    "en": {"pp_year": " pp/year", "pct_year": "%/year", "avg": "avg.", "pp": " pp",
-           "index": "2020 = 100"},
-}
 
 
 def missing(value) -> bool:
@@ -61,8 +57,8 @@ def rate(value, points: bool, lang: str) -> str:
     """A change per year: '3.99%/年' or '0.43个百分点/年'."""
     if missing(value):
         return "–"
-    w = WORDS[lang]
-    return f"{float(value):,.{DECIMALS}f}{w['pp_year'] if points else w['pct_year']}"
+    return messages.text("table_pp_year" if points else "table_pct_year", lang,
+                         value=f"{float(value):,.{DECIMALS}f}")
 
 
 def _round(value, unit: str):
@@ -143,18 +139,6 @@ def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> None:
     outputs.write_xlsx(plain, path, index=False, number_format=number_format)
 
 
-HEAD = {
-    "zh": {"indicator": "指标", "unit": "单位", "base": "2020年基数", "latest": "最新实际值（年份）",
-           "final": "目标年实际值", "target": "目标（年份）", "required": "尚需年均增长",
-           "needed": "起点以来所需年均增长", "gap": "差距", "projection": "预测",
-           "status": "状态", "since": "2020年以来年均增长", "proj2025": "2025年预测"},
-    "en": {"indicator": "indicator", "unit": "unit", "base": "2020 baseline",
-           "latest": "latest actual (year)", "final": "target-year actual",
-           "target": "target (year)", "required": "still required per year",
-           "needed": "needed per year from the start", "gap": "gap", "projection": "projection",
-           "status": "status", "since": "average growth since 2020",
-           "proj2025": "2025 projection"},
-}
 COMPARATOR = {"approx": "≈", "at_least": "≥", "reach": "≥"}
 
 
@@ -167,7 +151,7 @@ def target_text(r, lang: str) -> str:
     unit_en = r.unit if r.measure == "level" else "%"
     unit_zh = r.unit_zh if r.measure == "level" else "%"
     tol = f" ±{r.tolerance:g}" if r.comparator == "approx" and not missing(r.tolerance) else ""
-    avg = WORDS[lang]["avg"] + " " if r.measure in ("cagr", "average_growth") else ""
+    avg = messages.text("table_avg", lang) + " " if r.measure in ("cagr", "average_growth") else ""
     return f"{avg}{COMPARATOR[r.comparator]}{with_unit(r.target, unit_en, unit_zh, lang)}" \
         f"{tol} ({r.target_year})"
 
@@ -185,7 +169,7 @@ def _latest(r, lang) -> str:
     year = int(r.latest_year)
     if r.measure == "level":
         return f"{with_unit(r.latest_actual, r.unit, r.unit_zh, lang)} ({year})"
-    growth = f"{WORDS[lang]['avg']} {number(r.achieved)}%"
+    growth = f"{messages.text('table_avg', lang)} {number(r.achieved)}%"
     level = _series_value(r.latest_actual, r, lang)
     return f"{growth} ({year})" if level == "–" else f"{level} ({year}); {growth}"
 
@@ -201,22 +185,23 @@ def _gap(r, lang) -> str:
         return "–"
     if r.measure == "level" and not r.points:
         return with_unit(r.gap, r.unit, r.unit_zh, lang)
-    return f"{float(r.gap):+,.{DECIMALS}f}{WORDS[lang]['pp']}"
+    return messages.text("table_pp", lang, value=f"{float(r.gap):+,.{DECIMALS}f}")
 
 
 def summary_cells(review, lang: str, rows=None, projections: bool = True):
     """(header, rows of cell texts, status codes) of the targets table; tracked targets
     have no projections."""
-    h = HEAD[lang]
     frame = review.summary if rows is None else rows
-    sep = "：" if lang == "zh" else ": "
+    head = [messages.text(f"table_head_{k}", lang)
+            for k in ("indicator", "unit", "base", "latest", "target")]
     if review.final:
-        head = [h["indicator"], h["unit"], h["base"], h["latest"], h["target"], h["gap"],
-                h["status"]]
+        head += [messages.text("table_head_gap", lang)]
     else:
-        head = [h["indicator"], h["unit"], h["base"], h["latest"], h["target"], h["required"],
-                h["needed"]] + [f"{h['projection']}{sep}{_title(s, lang)}"
-                                for s in review.sims if projections] + [h["status"]]
+        head += [messages.text("table_head_required", lang),
+                 messages.text("table_head_needed", lang)] + \
+            [messages.text("table_head_projection", lang, scenario=_title(s, lang))
+             for s in review.sims if projections]
+    head.append(messages.text("table_head_status", lang))
     out, codes = [], []
     for r in frame.itertuples(index=False):
         name = r.indicator_zh if lang == "zh" else r.indicator_en
@@ -241,21 +226,20 @@ def summary_cells(review, lang: str, rows=None, projections: bool = True):
 def status_text(status: str, interim: str, lang: str) -> str:
     """The status word, with the progress on the latest actual where the target year has
     no value yet: '暂无目标年数据（最新：已完成）'."""
-    from .review import STATUS
+    from .review import status_word
 
-    i = 0 if lang == "zh" else 1
     if not interim:
-        return STATUS[status][i]
-    return f"{STATUS[status][0]}（最新：{STATUS[interim][0]}）" if lang == "zh" else \
-        f"{STATUS[status][1]} (latest: {STATUS[interim][1]})"
+        return status_word(status, lang)
+    return messages.text("table_latest", lang, status=status_word(status, lang),
+                         interim=status_word(interim, lang))
 
 
 def headline_cells(review, lang: str):
     """(header, rows of cell texts, status codes) of the headline table."""
-    h = HEAD[lang]
-    sep = "：" if lang == "zh" else ": "
-    head = [h["indicator"], h["base"], h["latest"], h["since"], h["target"], h["required"]] + \
-        [f"{h['proj2025']}{sep}{_title(s, lang)}" for s in review.sims] + [h["status"]]
+    head = [messages.text(f"table_head_{k}", lang)
+            for k in ("indicator", "base", "latest", "since", "target", "required")] + \
+        [messages.text("table_head_proj2025", lang, scenario=_title(s, lang))
+         for s in review.sims] + [messages.text("table_head_status", lang)]
     out, codes = [], []
     for r in review.headline.itertuples(index=False):
         row = dict(zip(review.headline.columns, r, strict=True))
@@ -263,7 +247,7 @@ def headline_cells(review, lang: str):
         pct = r.is_rate or r.points
         value = (lambda v: "–" if missing(v) else f"{number(v)}%") if pct else \
             (lambda v: with_unit(v, r.unit, r.unit_zh, lang))
-        avg = f"{WORDS[lang]['avg']} " if r.average else ""
+        avg = f"{messages.text('table_avg', lang)} " if r.average else ""
         latest = "–" if missing(r.latest_year) else \
             f"{avg}{value(r.latest_actual)} ({int(r.latest_year)})"
         target = "–" if missing(r.target) else target_text(

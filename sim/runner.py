@@ -1,7 +1,7 @@
 """Run scenarios end to end: simulate, measure against targets, write the output folder.
 
-`simulate` and `comparison` return pandas objects only; `write` and `write_comparison` write
-an output folder; `run` and `compare` do both.
+`simulate` and `comparison` return pandas objects only; `write` and `write_comparison` (the
+results' `.write`) write an output folder.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import actuals as actuals_mod
-from . import anchoring, background, engine, measures, outputs
+from . import anchoring, background, engine, measures, messages, outputs
 from . import indicators as ind
 from . import model as model_mod
 from . import scenario as scen
 from . import targets as tgt
-from .charts.labels import WORDS, target_unit, unit_label
+from .charts.labels import target_unit, unit_label
 from .errors import InputError, Problem
 
 
@@ -40,14 +40,14 @@ class Simulation:
         return write(self, folder, lang)
 
 
-def simulate(scenario: scen.Scenario | str | Path, sets=(), engine_name: str = "batch",
+def simulate(scenario: scen.Scenario | str | Path, engine_name: str = "batch",
              actuals: Path | None = None, as_of: int | None = None) -> Simulation:
     """Run one scenario (a loaded Scenario or a YAML path) and measure it against targets.
 
     With actuals (the scenario's `actuals:` or the argument), the run is anchored on them up
     to the as-of year and projects from there (sim/anchoring.py)."""
     if not isinstance(scenario, scen.Scenario):
-        scenario = scen.load(scenario, sets)
+        scenario = scen.load(scenario)
     scenario = anchoring.configure(scenario, actuals, as_of)
     anchored = None
     used, notice = engine_name, None
@@ -121,7 +121,6 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
         return
     from .charts.targets import Panel, write_charts
 
-    words = WORDS[lang]
     status = first.targets.set_index("id")["status"]
     panels = []
     for target in first.target_catalogue.itertuples(index=False):
@@ -130,7 +129,8 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
         paths, required, unit, provenance, as_of = {}, None, "", {}, None
         for sim in sims:
             series, req, unit = _chart_inputs(sim, target, lang)
-            label = words["projected"] if len(sims) == 1 else _title(sim.scenario, lang)
+            label = messages.text("chart_projected", lang) if len(sims) == 1 else \
+                _title(sim.scenario, lang)
             paths[label] = series
             required = required if required is not None else req
             if sim.anchor is not None:
@@ -138,7 +138,7 @@ def _write_charts(sims: list[Simulation], folder: Path, lang: str) -> None:
                 as_of = sim.anchor.as_of
         panels.append(Panel(target, paths, required, unit,
                             status[target.id] if len(sims) == 1 else "", provenance, as_of))
-    title = words["overview"]
+    title = messages.text("chart_overview", lang)
     if len(sims) == 1:
         title = f"{title} · {_title(first.scenario, lang)}"
     write_charts(panels, folder, lang, title)
@@ -172,24 +172,6 @@ def _inputs(scenarios: list[scen.Scenario]) -> list[Path]:
 
 def _targets_for_output(targets: pd.DataFrame) -> pd.DataFrame:
     return targets.round({"projected": 6, "gap": 6})
-
-
-def run(path, sets=(), out: Path | None = None, lang: str = "zh",
-        on_simulated=None, engine_name: str = "batch", actuals: Path | None = None,
-        as_of: int | None = None) -> Simulation:
-    """Run a scenario file and write its output folder (default outputs/<name>/).
-
-    `on_simulated(sim)`, if given, is called once the results are known and before the
-    files are written, so that a caller can show them while the charts are drawn.
-    """
-    scenario = anchoring.configure(scen.load(path, sets), actuals, as_of)
-    dest = Path(out) if out else Path("outputs") / scenario.name
-    outputs.check_folder(dest, _inputs([scenario]))
-    sim = simulate(scenario, engine_name=engine_name)
-    if on_simulated is not None:
-        on_simulated(sim)
-    write(sim, dest, lang)
-    return sim
 
 
 def write(sim: Simulation, dest: str | Path, lang: str = "zh") -> Path:
@@ -256,9 +238,9 @@ class Comparison:
         return write_comparison(self, folder, lang)
 
 
-def _configured(paths, sets, actuals, as_of) -> list[scen.Scenario]:
+def _configured(paths, actuals, as_of) -> list[scen.Scenario]:
     """Each scenario (a path or a Scenario) loaded and set to anchor on the actuals given."""
-    return [anchoring.configure(p if isinstance(p, scen.Scenario) else scen.load(p, sets),
+    return [anchoring.configure(p if isinstance(p, scen.Scenario) else scen.load(p),
                                 actuals, as_of) for p in paths]
 
 
@@ -272,25 +254,10 @@ def _comparison(scenarios: list[scen.Scenario], paths, engine_name: str) -> Comp
     return Comparison(sims, comparison_table(sims))
 
 
-def comparison(paths, sets=(), engine_name: str = "batch", actuals: Path | None = None,
+def comparison(paths, engine_name: str = "batch", actuals: Path | None = None,
                as_of: int | None = None) -> Comparison:
     """Simulate several scenarios (paths or Scenarios), which must have distinct names."""
-    return _comparison(_configured(paths, sets, actuals, as_of), paths, engine_name)
-
-
-def compare(paths, sets=(), out: Path | None = None, lang: str = "zh",
-            engine_name: str = "batch", on_simulated=None, actuals: Path | None = None,
-            as_of: int | None = None) -> pd.DataFrame:
-    """Run several scenarios and write overlay charts and a targets-by-scenario table."""
-    scenarios = _configured(paths, sets, actuals, as_of)
-    dest = Path(out) if out else Path("outputs") / "compare"
-    outputs.check_folder(dest, _inputs(scenarios))
-    comp = _comparison(scenarios, paths, engine_name)
-    if on_simulated is not None:
-        for sim in comp.simulations:
-            on_simulated(sim)
-    write_comparison(comp, dest, lang)
-    return comp.table
+    return _comparison(_configured(paths, actuals, as_of), paths, engine_name)
 
 
 def write_comparison(comp: Comparison, dest: str | Path, lang: str = "zh") -> Path:

@@ -2,7 +2,9 @@
 
 Order of precedence, lowest first:
 
-    model defaults < extended scenario < scenario < --set
+    model defaults < extended scenario < scenario < constants given to `load`
+
+(on the command line, `--set NAME=VALUE` gives those constants).
 
 Each file is checked on its own against the schema (sim/schema/scenario.py), then the merged
 values against the model (names, declared ranges, the time span). Every problem found is
@@ -12,7 +14,8 @@ collected and reported at once, one line each, as `file:line: key | problem. how
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import distributions, modelcheck, schema, timespan
@@ -132,28 +135,6 @@ def _chain(path: Path, problems: list[Problem], seen: list[Path]) -> list[tuple[
     return [(path, part)]
 
 
-def parse_sets(sets: list[str] | tuple[str, ...]) -> tuple[dict, list[Problem]]:
-    """`--set NAME=VALUE` options as {name: value}, with problems for malformed ones."""
-    values, problems = {}, []
-    for item in sets or ():
-        name, sep, text = item.partition("=")
-        if not sep or not name.strip():
-            problems.append(Problem("--set", item, "expected NAME=VALUE, e.g. "
-                                    "--set 'services price growth=0.03'."))
-            continue
-        try:
-            value = float(text)
-        except ValueError:
-            problems.append(Problem("--set", name.strip(), f"must be a number; got {text!r}. "
-                                    f"{number_hint(text).capitalize()}."))
-            continue
-        if not math.isfinite(value):
-            problems.append(Problem("--set", name.strip(), "must be a finite number."))
-            continue
-        values[name.strip()] = value
-    return values, problems
-
-
 def given_constants(constants) -> tuple[dict, list[Problem]]:
     """Constants given to the library as {name: number}, with a problem for each value that
     is not a finite number; problems name the argument, `constants`."""
@@ -168,20 +149,17 @@ def given_constants(constants) -> tuple[dict, list[Problem]]:
     return values, problems
 
 
-def load(path: str | Path, sets=(), constants: dict | None = None) -> Scenario:
+def load(path: str | Path, constants: Mapping[str, float] | None = None) -> Scenario:
     """Load, merge and validate a scenario file; raise InputError listing every problem.
 
-    `constants` ({name: value}, Vensim or Python names) win over every file."""
+    `constants` ({name: value}, Vensim or Python names) win over every file and fix their
+    value for the whole run; problems with them are reported under `constants`."""
     path = Path(path).resolve() if Path(path).exists() else Path(path)
     problems: list[Problem] = []
-    set_values, set_problems = parse_sets(sets)
     given, given_problems = given_constants(constants)
-    origins = {**{name: CONSTANTS for name in given}, **{name: "--set" for name in set_values}}
-    set_values = {**given, **set_values}
-    set_problems = given_problems + set_problems
     chain = _chain(path, problems, [])
     if not chain:
-        raise InputError(problems + set_problems)
+        raise InputError(problems + given_problems)
     # merge, base first; every value remembers the file and line it came from
     merged: dict = {"time": {}, "constants": {}, "series": {}, "targets": {}}
     model_path = model_mod.DEFAULT_MODEL
@@ -218,20 +196,21 @@ def load(path: str | Path, sets=(), constants: dict | None = None) -> Scenario:
     if not model_path.is_file():
         raise InputError(problems + [Problem(where[0], "model", f"model file not found: "
                                              f"{model_path}. Give a path relative to the "
-                                             "scenario file.", where[1])] + set_problems)
+                                             "scenario file.", where[1])] + given_problems)
     try:
         info = model_mod.info(model_path)
     except Exception as exc:  # PySD fails on a bad model in many ways; each is the model's
         raise InputError(problems + [Problem(where[0], "model", _model_problem(exc),
-                                             where[1])]) from exc
+                                             where[1])] + given_problems) from exc
     scenario = Scenario(
         name=own.get("name", chain[-1][0].stem), path=chain[-1][0],
         files=[f for f, _ in chain], model=model_path,
         title=own.get("title", {}), description=own.get("description", {}), **inherited)
     if bad := check_output_name(scenario.name):
         problems.append(Problem(display, "name", bad, own["_lines"].get("name")))
-    problems.extend(set_problems)
-    _validate_against_model(scenario, merged, set_values, info, problems, origins)
+    problems.extend(given_problems)
+    _validate_against_model(scenario, merged, info, problems)
+    _apply_constants(scenario, given, info, problems)
     for file, part in chain:
         if "uncertainty" in part:
             section, raw = part["uncertainty"]
@@ -291,13 +270,35 @@ def with_values(base: Scenario, file: str, time: dict | None = None,
                         description=dict(base.description), uncertainty=base.uncertainty,
                         actuals=base.actuals, as_of=base.as_of, data=base.data)
     problems: list[Problem] = []
-    _validate_against_model(scenario, merged, {}, model_mod.info(base.model), problems)
+    _validate_against_model(scenario, merged, model_mod.info(base.model), problems)
     if problems:
         raise InputError(problems)
     return scenario
 
 
-def _validate_against_model(scenario, merged, set_values, info, problems, origins=None):
+def with_constants(base: Scenario, constants: Mapping[str, float] | None) -> Scenario:
+    """A copy of a loaded scenario with `constants` ({name: value}) applied as `load`
+    applies them: they win over the files and fix their value for the whole run."""
+    given, problems = given_constants(constants)
+    scenario = replace(base, files=list(base.files), constants=dict(base.constants),
+                       series=dict(base.series))
+    _apply_constants(scenario, given, model_mod.info(base.model), problems)
+    if problems:
+        raise InputError(problems)
+    return scenario
+
+
+def _apply_constants(scenario: Scenario, values: dict[str, float], info, problems) -> None:
+    """Set each given constant, checked against the model, in place of any value or series
+    the files gave it; problems name the argument, `constants`, and the name given."""
+    for name, value in values.items():
+        p = modelcheck.parameter(info, name, CONSTANTS, name, None, problems)
+        if p and modelcheck.in_range(p, value, CONSTANTS, name, None, problems):
+            scenario.constants[p.name] = value
+            scenario.series.pop(p.name, None)
+
+
+def _validate_against_model(scenario, merged, info, problems):
     time = dict(info.time)
     time.update({k: v for k, (v, _, _) in merged["time"].items()})
     where = display_path(scenario.path)
@@ -323,13 +324,6 @@ def _validate_against_model(scenario, merged, set_values, info, problems, origin
                                         "year Y sets the rate from Y-1 to Y.", line))
             modelcheck.in_range(p, value, file, key, line, problems)
         scenario.series[p.name] = dict(sorted(values.items()))
-    for name, value in set_values.items():
-        origin = (origins or {}).get(name, "--set")
-        p = modelcheck.parameter(info, name, origin, name, None, problems)
-        if p:
-            modelcheck.in_range(p, value, origin, name, None, problems)
-            scenario.constants[p.name] = value
-            scenario.series.pop(p.name, None)  # --set fixes the value for the whole run
     catalogue = targets_mod.catalogue_for(scenario.model)
     for tid, (spec, file, line) in merged["targets"].items():
         if catalogue is None or tid not in set(catalogue["id"]):

@@ -44,7 +44,7 @@ def _problem(names: list[str]) -> dict:
 
 
 def run(path, method: str = "sobol", samples: int | None = None, seed: int | None = None,
-        sets=(), progress=None, actuals=None, as_of=None) -> Sensitivity:
+        progress=None, actuals=None, as_of=None) -> Sensitivity:
     """Indices of every modelled 2025 target for every uncertain parameter (anchored on
     actuals up to the as-of year when they are given). `path` is a scenario file or a loaded
     Scenario."""
@@ -55,7 +55,7 @@ def run(path, method: str = "sobol", samples: int | None = None, seed: int | Non
 
     from .anchoring import configure
 
-    scenario = path if isinstance(path, scen.Scenario) else scen.load(path, sets)
+    scenario = path if isinstance(path, scen.Scenario) else scen.load(path)
     scenario = configure(scenario, actuals, as_of)
     base = samples if samples is not None else DEFAULT_BASE[method]
     settings = settings_for(scenario, base, seed, None, minimum=MIN_BASE[method])

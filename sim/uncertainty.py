@@ -61,12 +61,13 @@ def settings_for(scenario: scen.Scenario, samples=None, seed=None, sampling=None
     return out
 
 
-def check_size(scenario: scen.Scenario, members: int, samples: int, from_option: bool) -> None:
+def check_size(scenario: scen.Scenario, members: int, samples: int, given: bool) -> None:
     """Refuse an ensemble of `members` runs that would exceed the step or memory budget
-    (sim/budget.py), before anything is drawn or run."""
+    (sim/budget.py), before anything is drawn or run; the problem names the `samples`
+    argument if `given`, else the scenario's uncertainty.samples."""
     variables = len(model_mod.info(scenario.model).variables)
     if problem := budget.check_members(members, scenario.time, variables):
-        where = ("--samples", str(samples)) if from_option else \
+        where = ("samples", str(samples)) if given else \
             (scen.display_path(scenario.path), "uncertainty.samples")
         raise InputError([Problem(*where, problem)])
 
@@ -97,7 +98,7 @@ def _read(indicators, targets) -> list[str] | None:
     return sorted(names - {tgt.TRACKED})
 
 
-def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
+def run(path, samples=None, seed=None, sampling=None, progress=None,
         actuals=None, as_of=None, posterior=None) -> Uncertainty:
     """Sample, run and summarise; returns pandas objects (nothing is written). With actuals,
     every member is anchored on them up to the as-of year (sim/anchoring.py). `path` is a
@@ -105,7 +106,7 @@ def run(path, samples=None, seed=None, sampling=None, sets=(), progress=None,
     drawn parameters it covers by draws of the calibration's posterior."""
     from .anchoring import configure
 
-    scenario = path if isinstance(path, scen.Scenario) else scen.load(path, sets)
+    scenario = path if isinstance(path, scen.Scenario) else scen.load(path)
     scenario = configure(scenario, actuals, as_of)
     settings = settings_for(scenario, samples, seed, sampling, posterior=posterior)
     draws = _draws(scenario, settings, posterior)

@@ -3,8 +3,10 @@
 import re
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 import sim
 from sim.errors import InputError
@@ -42,7 +44,15 @@ def test_the_readme_notebook_example_runs(repo_copy):
     assert written.loc["sei_va_growth", "projected"] == pytest.approx(10.0, abs=1e-6)
     assert {"baseline:projected", "downside:projected"} <= set(both.table.columns)
     assert [s.scenario.name for s in both.simulations] == ["baseline", "downside"]
-    assert risk.probabilities["p_met"].between(0, 1).all() and len(risk.samples) == 200
+    trade = both.table.set_index("id").loc["services_trade"]  # 848.9; 5% a year, -5% in 2022
+    assert trade["downside:projected"] == pytest.approx(848.9 * 1.05 ** 4 * 0.95)
+    assert len(risk.samples) == 200
+    # services trade depends on its growth alone, N(0.05, 0.02) cut to [-0.02, 0.12]; a Latin
+    # hypercube of 200 has one draw in each 1/200 of it
+    needed = (1100 / 848.9) ** (1 / 5) - 1
+    growth = stats.truncnorm(-3.5, 3.5, loc=0.05, scale=0.02)
+    p_met = risk.probabilities.set_index("id").loc["services_trade", "p_met"]
+    assert p_met == pytest.approx(growth.sf(needed), abs=1 / 200)
 
 
 def test_constants_win_over_the_file_and_fix_the_whole_run(repo_copy):
@@ -77,6 +87,13 @@ def test_write_writes_what_the_command_writes(repo_copy):
     assert dest.name == "u"
     written = pd.read_csv(dest / "probabilities.csv", encoding="utf-8-sig")
     assert list(written["id"]) == list(result.probabilities["id"])
+    # services trade of each member: 848.9 grown five years at the member's drawn rate
+    growth = pd.read_csv(dest / "samples.csv", encoding="utf-8-sig")["services trade growth"]
+    trade = 848.9 * (1 + growth.to_numpy()) ** 5
+    row = written.set_index("id").loc["services_trade"]
+    assert [row["p5"], row["p50"], row["p95"]] == pytest.approx(
+        np.percentile(trade, [5, 50, 95]), rel=1e-9)
+    assert row["p_met"] == pytest.approx(np.mean(trade >= 1100), abs=1e-12)
     with pytest.raises(TypeError, match="cannot write a dict"):
         sim.write({}, "x")
 
@@ -140,3 +157,28 @@ def test_library_problems_name_arguments_not_command_line_options(repo_copy):
     with pytest.raises(InputError) as err:
         sim.uncertainty_analysis("scenarios/baseline.yaml", samples=3)
     assert str(err.value).startswith("samples: 3 | too few members: use at least ")
+    # 5 years in steps of 1/128 are 640 steps a member; 40,000,000 / 640 = 62,500 members
+    (repo_copy / "fine.yaml").write_text("extends: scenarios/upside.yaml\n"
+                                         "time: {step: 0.0078125, saveper: 1}\n",
+                                         encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        sim.uncertainty_analysis("fine.yaml", samples=100_000)
+    assert str(err.value) == ("samples: 100000 | 100,000 members of 640 steps each make "
+                              "64,000,000 model steps; the limit is 40,000,000. Use at most "
+                              "62,500 members.")
+
+
+def test_load_scenario_applies_constants_and_names_an_unknown_one(repo_copy):
+    # baseline.yaml leaves services price growth at the model's value, 0.025
+    assert "services price growth" not in sim.load_scenario("scenarios/baseline.yaml").constants
+    given = sim.load_scenario("scenarios/baseline.yaml",
+                              constants={"services_price_growth": 0.031})
+    assert given.constants["services price growth"] == 0.031
+    unknown = {"servcies price growth": 0.03}
+    with pytest.raises(InputError) as from_file:
+        sim.load_scenario("scenarios/baseline.yaml", constants=unknown)
+    with pytest.raises(InputError) as on_loaded:
+        sim.simulate(given, unknown)
+    message = ("constants: servcies price growth | unknown parameter. Did you mean 'services "
+               "price growth'? Run 'sim params' for the list.")
+    assert str(from_file.value) == str(on_loaded.value) == message

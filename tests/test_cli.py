@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from sim.cli import main
 
+from . import reference
 from .conftest import DECAY, MODEL, SCENARIOS
 
 
@@ -29,10 +30,24 @@ def test_run_writes_every_output(cli, tmp_path):
     indicators = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")
     assert indicators.columns[0] == "year"
     assert indicators.loc[0, "services_va"] == pytest.approx(7613.59)
+    # the baseline sets no value: PySD's run of the model as it stands gives every number
+    expected = reference.run().loc[2025.0]
+    by_year = indicators.set_index("year")
+    assert by_year.loc[2025, "services_va"] == pytest.approx(expected["services va"], rel=1e-9)
+    assert by_year.loc[2025, "services_share_gdp"] == pytest.approx(
+        100 * expected["services va"] / expected["gdp"], rel=1e-9)
     targets = pd.read_csv(out / "targets.csv", encoding="utf-8-sig")
     assert list(targets.columns[:11]) == ["id", "indicator_zh", "indicator_en", "unit",
                                           "unit_zh", "year", "target", "comparator",
                                           "projected", "gap", "status"]
+    hte, row = expected["high tech enterprises"], targets.set_index("id").loc[
+        "high_tech_enterprises"]
+    assert (row["target"], row["comparator"]) == (6500, "at_least")  # 突破6500家
+    assert row["projected"] == pytest.approx(hte, rel=1e-9)
+    assert row["gap"] == pytest.approx(hte - 6500, rel=1e-9)
+    assert row["status"] == ("met" if hte >= 6500 else "below")
+    line = next(s for s in result.output.splitlines() if s.startswith("high_tech_enterprises"))
+    assert f"{hte:,.2f}" in line.split() and f"{hte - 6500:,.2f}" in line.split()
     results = pd.read_csv(out / "results.csv", encoding="utf-8-sig")
     assert results.columns[0] == "time" and "services va real" in results.columns
     with pd.ExcelFile(out / "results.xlsx", engine="openpyxl") as workbook:
@@ -52,6 +67,15 @@ def test_two_runs_give_identical_csv_and_the_saved_scenario_reruns(cli, tmp_path
     assert cli("run", saved, "--out", "b", "--lang", "en").exit_code == 0
     for name in ("indicators.csv", "results.csv", "targets.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    # and both are the downside's numbers: PySD run with its 2022 values, every variable
+    expected = reference.run(reference.scenario_params(SCENARIOS / "downside.yaml"))
+    results = pd.read_csv(tmp_path / "b" / "results.csv", encoding="utf-8-sig",
+                          index_col="time")
+    for name in ("gdp real", "services va", "high tech enterprises", "services trade"):
+        assert results[name].to_numpy() == pytest.approx(
+            expected[name].to_numpy(), rel=1e-9), name
+    # services trade: 848.9 grows 5% a year but falls 5% in 2022
+    assert results.loc[2025.0, "services trade"] == pytest.approx(848.9 * 1.05 ** 4 * 0.95)
 
 
 def test_set_overrides_the_scenario(cli, tmp_path):
@@ -119,6 +143,17 @@ def test_compare_writes_table_and_overlay_charts(cli, tmp_path):
     out = tmp_path / "outputs" / "compare"
     table = pd.read_csv(out / "targets_by_scenario.csv", encoding="utf-8-sig")
     assert {"baseline:projected", "downside:projected"} <= set(table.columns)
+    trade = table.set_index("id").loc["services_trade"]  # 848.9, 5% a year; -5% in 2022
+    assert trade["baseline:projected"] == pytest.approx(848.9 * 1.05 ** 5)
+    assert trade["downside:projected"] == pytest.approx(848.9 * 1.05 ** 4 * 0.95)
+    assert (trade["baseline:status"], trade["downside:status"]) == ("below", "below")  # ≥1100
+    hte = table.set_index("id").loc["high_tech_enterprises"]
+    for name in ("baseline", "downside"):
+        params = reference.scenario_params(SCENARIOS / f"{name}.yaml")
+        expected = reference.run(params).loc[2025.0, "high tech enterprises"]
+        assert hte[f"{name}:projected"] == pytest.approx(expected, rel=1e-9), name
+    line = next(s for s in result.output.splitlines() if s.split()[:1] == ["services_trade"])
+    assert line.split()[1:] == [f"{848.9 * 1.05 ** 5:,.2f}", f"{848.9 * 1.05 ** 4 * 0.95:,.2f}"]
     assert (out / "charts" / "overview.svg").is_file()
     assert {p.name for p in (out / "scenarios").iterdir()} == {"baseline.yaml",
                                                                 "downside.yaml"}
@@ -145,7 +180,9 @@ def test_run_any_vensim_model_without_plan_targets(cli, tmp_path):
 def test_the_collector_runs_again_after_the_library_has_loaded(cli):
     import gc
 
-    assert cli("validate", SCENARIOS / "baseline.yaml").exit_code == 0
+    result = cli("validate", SCENARIOS / "baseline.yaml")
+    assert result.exit_code == 0
+    assert result.output.endswith(": ok (0 constants, 0 series, model qingdao_fyp.mdl)\n")
     assert gc.isenabled()
 
 
@@ -181,6 +218,7 @@ def test_run_counts_an_exceeded_about_target_as_met(cli, write_scenario):
                                     "logistics", "services", "producer", "digital", "online",
                                     "culture"))]
         sei = next(r for r in rows if r[0] == "sei_va_growth")
+        assert sei[-3:-1] == ["10.35", "2.35"]  # projected and gap, by hand: 10.35 - 8
         met = sum(r[-1] in ("met", "exceeded") for r in rows)
         assert f"\n{met} of 13 modelled targets met" in result.output
         return sei[-1], met

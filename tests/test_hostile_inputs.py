@@ -3,6 +3,7 @@
 import errno
 import os
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -224,4 +225,9 @@ def test_a_run_removes_what_killed_runs_left_and_repairs_a_half_swap(cli, tmp_pa
     result = cli("run", BASELINE, "--out", "o", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o"]
-    assert (tmp_path / "o" / "indicators.csv").is_file()
+    # the folder is this run's: 848.9 grown 5% a year to 2025, printed and written
+    trade = pd.read_csv(tmp_path / "o" / "indicators.csv", encoding="utf-8-sig",
+                        index_col="year")["services_trade"]
+    assert trade[2025] == pytest.approx(848.9 * 1.05 ** 5)
+    line = next(s for s in result.output.splitlines() if s.startswith("services_trade"))
+    assert f"{848.9 * 1.05 ** 5:,.2f}" in line.split()

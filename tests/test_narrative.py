@@ -28,13 +28,16 @@ def test_the_plan_model_brings_the_loops_its_readme_documents():
 
 def test_another_model_brings_its_own_or_none(tmp_path):
     (tmp_path / "other.yaml").write_text(
-        "plan: {zh: 某市规划, en: A city's plan}\n"
+        "plan: {zh: 某市规划, en: A city's plan}\nbasis: {zh: 以某口径为准。, en: On one basis.}\n"
         "loops:\n  - id: R9\n    zh: 甲\n    en: >-\n      one\n      line\n", encoding="utf-8")
     assert narrative.loops(tmp_path / "other.mdl", "en") == ["R9 one line"]
     assert narrative.by_language(tmp_path / "other.mdl") == {"zh": ["R9 甲"],
                                                             "en": ["R9 one line"]}
     assert narrative.plan(tmp_path / "other.mdl", "zh") == "某市规划"
     assert narrative.plan(tmp_path / "other.mdl", "en") == "A city's plan"
+    assert narrative.basis(tmp_path / "other.mdl", "zh") == "以某口径为准。"
+    assert narrative.basis(tmp_path / "other.mdl", "en") == "On one basis."
+    assert narrative.basis(tmp_path / "bare.mdl", "zh") is None
     assert narrative.loops(tmp_path / "bare.mdl", "zh") == []
     assert narrative.plan(tmp_path / "bare.mdl", "en") is None
 
@@ -43,12 +46,13 @@ def test_a_bad_narrative_file_names_each_problem(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "m.yaml").write_text(
         "loops:\n  - id: R1\n    zh: 甲\n  - id: B1\n    zh: 乙\n    en: b\n    note: x\n"
-        "title: t\nplan: {zh: 规划}\n", encoding="utf-8")
+        "title: t\nplan: {zh: 规划}\nbasis: 口径\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         narrative.loops(tmp_path / "m.mdl")
     assert str(err.value).splitlines() == [
         "m.yaml:2: loops[0] | needs text for en. Give id, zh and en.",
         "m.yaml:4: loops[1] | unknown key note. Give id, zh and en.",
-        "m.yaml:8: title | unknown key. A narrative file has plan: and loops:.",
+        "m.yaml:8: title | unknown key. A narrative file has plan:, basis: and loops:.",
         "m.yaml:9: plan | must give the plan's name as zh: and en:.",
+        "m.yaml:10: basis | must give the rule as zh: and en:.",
     ]

@@ -8,9 +8,9 @@ from sim.errors import InputError
 from .conftest import MODEL, SCENARIOS
 
 
-def problems(path, sets=()):
+def problems(path, constants=None):
     with pytest.raises(InputError) as err:
-        scenario.load(path, sets)
+        scenario.load(path, constants)
     return [str(p) for p in err.value.problems]
 
 
@@ -34,10 +34,10 @@ def test_extends_overrides_and_merges_series_by_year(write_scenario, tmp_path):
     assert s.files == [tmp_path / "base.yaml", tmp_path / "child.yaml"]
 
 
-def test_set_wins_over_scenario_and_its_series(write_scenario):
+def test_given_constants_win_over_scenario_and_its_series(write_scenario):
     path = write_scenario(constants={"sei real growth": 0.07},
                           series={"sei real growth": {2022: 0.01}})
-    s = scenario.load(path, ["sei_real_growth=0.1"])
+    s = scenario.load(path, {"sei_real_growth": 0.1})
     assert s.constants["sei real growth"] == 0.1
     assert s.series == {}
 
@@ -146,11 +146,16 @@ def test_unknown_target_and_control_settings(write_scenario):
     ]
 
 
-def test_bad_set_options(write_scenario):
-    path = write_scenario()
-    assert problems(path, ["noequals", "sei real growth=fast", "sei real growh=0.1"]) == [
-        "--set: noequals | expected NAME=VALUE, e.g. --set 'services price growth=0.03'.",
-        "--set: sei real growth | must be a number; got 'fast'. Write a number, e.g. 0.05.",
-        "--set: sei real growh | unknown parameter. Did you mean 'sei real growth'? Run "
+def test_bad_given_constants_are_reported_with_the_files_problems(write_scenario):
+    path = write_scenario(constants={"servcies price growth": 0.03})  # line 2, under constants:
+    assert problems(path, {"sei real growth": float("inf"), "sei real growh": 0.1,
+                           "hte exit rate": 1.5}) == [
+        "s.yaml:2: constants.servcies price growth | unknown parameter. Did you mean "
+        "'services price growth'? Run 'sim params' for the list.",
+        "constants: sei real growth | must be a finite number; got inf. Write a number, "
+        "e.g. 0.05.",
+        "constants: sei real growh | unknown parameter. Did you mean 'sei real growth'? Run "
         "'sim params' for the list.",
+        "constants: hte exit rate | 1.5 is outside the model's range [0, 1] for 'hte exit "
+        "rate' (1/Year). Choose a value inside it.",
     ]

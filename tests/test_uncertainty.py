@@ -54,6 +54,18 @@ def test_uncertainty_cli_writes_outputs_and_rejects_bad_input(hte_scenario, tmp_
         "manifest.json", "charts"}
     samples = pd.read_csv(tmp_path / "u" / "samples.csv", encoding="utf-8-sig")
     assert len(samples) == 200
+    f = samples["hte formation rate"].to_numpy()
+    # a Latin hypercube of [0.10, 0.26]: one draw in each of 200 equal slices
+    assert sorted(np.floor((f - 0.10) / 0.16 * 200).astype(int)) == list(range(200))
+    hte = 4396 * (1 + f - 0.08) ** 5  # loops off: formation less exit, compounded
+    probs = pd.read_csv(tmp_path / "u" / "probabilities.csv", encoding="utf-8-sig")
+    row = probs.set_index("id").loc["high_tech_enterprises"]
+    assert row["p_met"] == pytest.approx(np.mean(hte >= 6500), abs=1e-12)
+    assert [row["p5"], row["p50"], row["p95"]] == pytest.approx(
+        np.percentile(hte, [5, 50, 95]), rel=1e-9)
+    line = next(s for s in result.output.splitlines() if "高新技术企业" in s).split()
+    assert line[3:6] == [f"{v:,.2f}" for v in np.percentile(hte, [5, 50, 95])]
+    assert "200 members, latin_hypercube, seed 2, engine batch" in result.output
     few = runner.invoke(main, ["uncertainty", str(hte_scenario), "--samples", "3",
                                "--out", "v"])
     assert (few.exit_code, few.output) == (1, "Error: --samples: 3 | too few members: use at "
@@ -92,14 +104,14 @@ def test_sobol_needs_a_power_of_two(write_scenario):
 
 def test_unsupported_models_run_member_by_member_with_pysd(tmp_path):
     mdl = tmp_path / "pt.mdl"
-    mdl.write_text(vensim_model({"x": "SAMPLE IF TRUE(Time > 0.5, height, 0)",
+    mdl.write_text(vensim_model({"x": "height + 0 * RANDOM UNIFORM(0, 1, 0)",
                                  "height": ("1", " [0,10]")}, final=4), encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
     ens = ensemble.run(s, pd.DataFrame({"height": [2.0, 3.0, 5.0]}))
     assert ens.engine == "pysd"
-    assert ens.notice == ("pt.mdl uses SAMPLEIFTRUE, which the batch engine does "
-                          "not support; its 3 members ran one by one with PySD.")
+    assert ens.notice == ("pt.mdl uses the function RANDOM_UNIFORM, which the batch engine "
+                          "does not support; its 3 members ran one by one with PySD.")
     np.testing.assert_allclose(ens.values["x"][1], [2.0, 3.0, 5.0])
 
 

@@ -122,7 +122,7 @@ def test_a_zero_seed_is_saved_with_the_run(cli, tmp_path):
     assert saved["uncertainty"]["seed"] == 0 and saved["uncertainty"]["samples"] == 1000
 
 
-def test_actuals_and_as_of_are_inherited_and_not_set_by_set(tmp_path):
+def test_actuals_and_as_of_are_inherited_and_kept_with_given_constants(tmp_path):
     from sim import scenario
 
     (tmp_path / "base.yaml").write_text(f"extends: {BASE}\nactuals: data/a.csv\nas_of: 2022\n",
@@ -130,9 +130,21 @@ def test_actuals_and_as_of_are_inherited_and_not_set_by_set(tmp_path):
     (tmp_path / "child.yaml").write_text("extends: base.yaml\n", encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "a.csv").write_text("year,indicator,value\n", encoding="utf-8")
-    s = scenario.load(tmp_path / "child.yaml", ["sei real growth=0.1"])
+    s = scenario.load(tmp_path / "child.yaml", {"sei real growth": 0.1})
     assert (s.actuals, s.as_of) == (tmp_path / "data" / "a.csv", 2022)
     assert scenario.load(BASE).actuals is None and scenario.load(BASE).as_of is None
+
+
+def test_unknown_set_names_are_reported_with_the_files_problems(cli, tmp_path):
+    (tmp_path / "s.yaml").write_text(f"extends: {BASE}\nconstants:\n  hte exit rate: 2\n",
+                                     encoding="utf-8")
+    fails(cli("run", "s.yaml", "--out", "out", "--set", "sei real growh=0.1", "--set",
+              "TIME STEP=1"), tmp_path / "out",
+          "s.yaml:3: constants.hte exit rate | 2 is outside the model's range [0, 1] for 'hte "
+          "exit rate' (1/Year). Choose a value inside it.",
+          "--set: sei real growh | unknown parameter. Did you mean 'sei real growth'? Run "
+          "'sim params' for the list.",
+          "--set: TIME STEP | 'TIME STEP' is a control setting; use the time: section.")
 
 
 def test_a_missing_actuals_file_is_named(cli, tmp_path):

@@ -167,9 +167,9 @@ def run(spec: Spec, hold_out_from: int, progress=None) -> Backtest:
     fit_data = spec.data[spec.data["year"] < hold_out_from].reset_index(drop=True)
     if fit_data.empty or held.empty:
         which = "before" if fit_data.empty else "from"
-        raise InputError([Problem(shown, "--hold-out-from", f"no observations {which} "
-                                  f"{hold_out_from} in {display_path(spec.data_path)}. Choose a "
-                                  "year inside the data's span.")])
+        raise InputError([Problem("hold_out_from", str(hold_out_from), f"no observations "
+                                  f"{which} {hold_out_from} in {display_path(spec.data_path)}, the "
+                                  f"data of {shown}. Choose a year inside the data's span.")])
     fit_spec = replace(spec, data=fit_data)
     cal = fit_mod.calibrate(fit_spec, progress)
     catalogue = ind.catalogue_for(spec.scenario.model)

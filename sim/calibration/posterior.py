@@ -208,7 +208,7 @@ def load_draws(folder, info, n: int, seed: int) -> pd.DataFrame:
 
     path = Path(folder) / "posterior.csv"
     if not path.is_file():
-        raise InputError([Problem(str(folder), "--posterior", "no posterior.csv in this "
+        raise InputError([Problem("posterior", str(folder), "no posterior.csv in this "
                                   "folder. Give the output folder of 'sim calibrate' with "
                                   "method mcmc.")])
     table = pd.read_csv(path, encoding="utf-8-sig", index_col="draw")

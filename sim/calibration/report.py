@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import messages
 from .. import model as model_mod
 from .. import outputs
 from ..charts import calibration as charts
@@ -21,11 +22,11 @@ def scenario_yaml(cal: Calibration, folder: Path) -> dict:
     spec = cal.spec
     return {
         "name": f"{spec.name}_calibrated",
-        "title": {"zh": f"校准情景（{spec.name}）", "en": f"Calibrated ({spec.name})"},
-        "description": {
-            "zh": f"由 {spec.path.name} 拟合得到的参数，其余沿用 {spec.base_path.name}。",
-            "en": f"Parameters fitted by {spec.path.name}; everything else as in "
-                  f"{spec.base_path.name}."},
+        "title": {lang: messages.text("calibrated_title", lang, name=spec.name)
+                  for lang in messages.LANGS},
+        "description": {lang: messages.text("calibrated_description", lang, spec=spec.path.name,
+                                            base=spec.base_path.name)
+                        for lang in messages.LANGS},
         "extends": os.path.relpath(spec.base_path, folder),
         "constants": {r.parameter: float(r.estimate) for r in cal.parameters.itertuples()},
         **({"actuals": os.path.relpath(spec.data_path, folder)} if anchored_fit(cal) else {}),

@@ -9,22 +9,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import messages
 from .axes import Axes
 from .canvas import Canvas
 from .files import safe_stem, write_all
 from .font import glyphs
-from .labels import GREY, PALETTE, WORDS
+from .labels import GREY, PALETTE
 from .layout import chart
 
-TEXT = {"zh": {"simulated": "模拟", "observed": "观测", "posterior": "后验", "prior": "先验",
-               "median": "后验中位数", "shock": "冲击（增速偏离趋势）", "band": "后验5–95%",
-               "projection": "预测", "last_cagr": "末期增速延续",
-               "drift": "带漂移随机游走", "actual": "实际"},
-        "en": {"simulated": "simulated", "observed": "observed", "posterior": "posterior",
-               "prior": "prior", "median": "posterior median",
-               "shock": "shock (growth off the trend)", "band": "posterior 5–95%",
-               "projection": "projection", "last_cagr": "last CAGR continued",
-               "drift": "random walk with drift", "actual": "observed"}}
 HOLD_OUT = "#8c959f"
 BINS = 50
 
@@ -35,10 +27,9 @@ def _finite(values) -> list[float]:
 
 def fit_chart(name: str, simulated: pd.Series, observed: pd.Series, lang: str) -> Canvas:
     """Observed points against the simulated path of one calibrated series."""
-    words = TEXT[lang]
-    canvas, box = chart([name], [(words["simulated"], "path", PALETTE[0]),
-                                 (words["observed"], "D", PALETTE[1])],
-                        xlabel=WORDS[lang]["year"])
+    canvas, box = chart([name], [(messages.text("calchart_simulated", lang), "path", PALETTE[0]),
+                                 (messages.text("calchart_observed", lang), "D", PALETTE[1])],
+                        xlabel=messages.text("chart_year", lang))
     years = sorted({int(y) for y in simulated.index} | {int(y) for y in observed.index})
     ax = Axes(canvas, box, years, _finite([*simulated.values, *observed.values]), glyphs())
     ax.frame()
@@ -52,10 +43,9 @@ def prior_posterior_chart(name: str, draws: np.ndarray, grid: np.ndarray,
                           density: np.ndarray, lang: str) -> Canvas:
     """A parameter's posterior draws as a histogram (area one) over its prior density, and
     the posterior median."""
-    words = TEXT[lang]
-    canvas, box = chart([name], [(words["posterior"], "bar", PALETTE[0]),
-                                 (words["prior"], "line", PALETTE[1]),
-                                 (words["median"], "dashed", PALETTE[0])])
+    canvas, box = chart([name], [(messages.text("calchart_posterior", lang), "bar", PALETTE[0]),
+                                 (messages.text("calchart_prior", lang), "line", PALETTE[1]),
+                                 (messages.text("calchart_median", lang), "dashed", PALETTE[0])])
     heights, edges = np.histogram(draws, bins=BINS, density=True)
     lo, hi = float(min(grid.min(), edges[0])), float(max(grid.max(), edges[-1]))
     ax = Axes(canvas, box, [lo, hi], _finite([0.0, *heights, *density]), glyphs(),
@@ -71,8 +61,8 @@ def prior_posterior_chart(name: str, draws: np.ndarray, grid: np.ndarray,
 
 def shock_chart(name: str, shocks: pd.DataFrame, lang: str) -> Canvas:
     """The solved shocks of one series, a bar per year, up in blue and down in red."""
-    words = TEXT[lang]
-    canvas, box = chart([name], [], words["shock"], WORDS[lang]["year"])
+    canvas, box = chart([name], [], messages.text("calchart_shock", lang),
+                        messages.text("chart_year", lang))
     values = shocks["value"].astype(float).tolist()
     ax = Axes(canvas, box, shocks["year"], _finite([0.0, *values]), glyphs())
     ax.frame()
@@ -85,13 +75,12 @@ def shock_chart(name: str, shocks: pd.DataFrame, lang: str) -> Canvas:
 def backtest_chart(name: str, path: pd.DataFrame, hold_out_from: int, lang: str) -> Canvas:
     """Observed values, the projection with its band from the last fitted year, the two
     naive forecasts, and a line where the held-out years begin."""
-    words = TEXT[lang]
-    canvas, box = chart([name], [(words["band"], "band", PALETTE[0]),
-                                 (words["projection"], "path", PALETTE[0]),
-                                 (words["last_cagr"], "dotted", GREY),
-                                 (words["drift"], "dashdot", GREY),
-                                 (words["actual"], "D", PALETTE[1])],
-                        xlabel=WORDS[lang]["year"])
+    canvas, box = chart([name], [(messages.text("calchart_band", lang), "band", PALETTE[0]),
+                                 (messages.text("calchart_projection", lang), "path", PALETTE[0]),
+                                 (messages.text("calchart_last_cagr", lang), "dotted", GREY),
+                                 (messages.text("calchart_drift", lang), "dashdot", GREY),
+                                 (messages.text("calchart_actual", lang), "D", PALETTE[1])],
+                        xlabel=messages.text("chart_year", lang))
     path = path.sort_values("year")
     before = path[path["year"] < hold_out_from]
     start = before["year"].max() if len(before) else hold_out_from

@@ -8,17 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import messages
 from .axes import Axes
 from .canvas import Canvas
 from .files import write_all
 from .font import glyphs
-from .labels import PALETTE, WORDS, indicator_name, target_text
+from .labels import PALETTE, indicator_name, target_text
 from .layout import WIDTH, chart
 from .targets import Panel, _draw_data, _legend_items, _values, _years
-
-WORDS_FAN = {"zh": {"median": "中位数", "p_met": "达标概率"},
-             "en": {"median": "median", "p_met": "P(met)"}}
-
 
 @dataclass
 class FanPanel:
@@ -33,15 +30,14 @@ class FanPanel:
 
 def fan_chart(panel: FanPanel, lang: str) -> Canvas:
     """5-95% and 25-75% bands, the median, and the target, titled with P(met)."""
-    words = WORDS_FAN[lang]
     t, b = panel.target, panel.bands
     target = Panel(t, {}, panel.required, panel.unit)
     items = [("5–95%", "band", PALETTE[0]), ("25–75%", "inner", PALETTE[0]),
-             (words["median"], "path", PALETTE[0]), *_legend_items(target, lang)]
+             (messages.text("fan_median", lang), "path", PALETTE[0]), *_legend_items(target, lang)]
     name = indicator_name(t, lang, 90, lambda text: glyphs().width(text, 12) < WIDTH - 26)
-    goal = f"{target_text(t, lang)} · {words['p_met']} {panel.p_met:.0%}"
-    unit = WORDS[lang]["unit"] + panel.unit if panel.unit else ""
-    canvas, box = chart([name, goal], items, unit, WORDS[lang]["year"])
+    goal = f"{target_text(t, lang)} · {messages.text('fan_p_met', lang)} {panel.p_met:.0%}"
+    unit = messages.text("chart_unit", lang, unit=panel.unit) if panel.unit else ""
+    canvas, box = chart([name, goal], items, unit, messages.text("chart_year", lang))
     years = list(b.index)
     values = [float(v) for c in ("p5", "p95", "p50") for v in b[c]] + _values(target)
     ax = Axes(canvas, box, sorted(set(years) | set(_years(target))), values, glyphs(), 9)

@@ -6,33 +6,34 @@ print resolution."""
 
 from __future__ import annotations
 
+from .. import messages
 from .axes import Axes
 from .canvas import Canvas
 from .font import glyphs
-from .labels import GREY, INK, PALETTE, WORDS, indicator_name, target_text
+from .labels import GREY, INK, PALETTE, indicator_name, target_text
 from .layout import WIDTH, chart
 
 PRINT_DPI = 300
 
 
-def review_chart(data: dict, lang: str, words: dict) -> Canvas:
-    """The chart of `data` (from sim.review.chart_data), labelled with `words`."""
+def review_chart(data: dict, lang: str) -> Canvas:
+    """The chart of `data` (from sim.review.chart_data), labelled in `lang`."""
     target, paths, band = data["target"], data["paths"], data["band"]
     actual, required, marker = data["actual"], data["required"], data["marker"]
     items = []
     if band is not None:
         at = data["band_at"]
-        items.append((f"{words['band']} · {list(paths)[at]}", "band",
+        items.append((f"{messages.text('report_band', lang)} · {list(paths)[at]}", "band",
                       PALETTE[at % len(PALETTE)]))
     items += [(label, "line", PALETTE[i % len(PALETTE)]) for i, label in enumerate(paths)]
     if required is not None:
-        items.append((words["required_path"], "dashed", GREY))
+        items.append((messages.text("report_required_path", lang), "dashed", GREY))
     if len(actual):
-        items.append((words["actual"], "o", INK))
+        items.append((messages.text("report_actual", lang), "o", INK))
     if marker is not None:
-        items.append((words["target"], "*", GREY))
+        items.append((messages.text("report_target", lang), "*", GREY))
     name = indicator_name(target, lang, 90, lambda text: glyphs().width(text, 12) < WIDTH - 26)
-    unit = WORDS[lang]["unit"] + data["unit"] if data["unit"] else ""
+    unit = messages.text("chart_unit", lang, unit=data["unit"]) if data["unit"] else ""
     canvas, box = chart([name, target_text(target, lang)], items, unit)
     values = [float(v) for s in paths.values() for v in s.values] + \
         [float(v) for v in actual.values]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import messages
 from .axes import tick_label, ticks
 from .canvas import Canvas
 from .files import write_all
@@ -17,8 +18,6 @@ from .labels import GREY, GRID, INK, PALETTE
 from .layout import WIDTH, chart
 
 ROW = 18.0  # points per parameter
-LABELS = {"zh": {"sobol": ("总效应 ST", "一阶 S1"), "morris": ("μ*",)},
-          "en": {"sobol": ("total ST", "first order S1"), "morris": ("μ*",)}}
 
 
 def columns(method: str) -> tuple[str, str]:
@@ -33,9 +32,9 @@ def sensitivity_chart(rows: pd.DataFrame, method: str, lang: str) -> Canvas:
     first = rows.iloc[0]
     name = first["indicator_zh"] if lang == "zh" else first["indicator_en"].split(" (")[0]
     name = textwrap.shorten(name, 60, placeholder="…")
-    words = LABELS[lang][method]
-    items = [(words[0], "bar", PALETTE[0])] + \
-        ([(words[1], "bar", PALETTE[1])] if method == "sobol" else [])
+    items = [(messages.text("sens_sobol_total", lang), "bar", PALETTE[0]),
+             (messages.text("sens_sobol_first", lang), "bar", PALETTE[1])] \
+        if method == "sobol" else [(messages.text("sens_morris", lang), "bar", PALETTE[0])]
     height = 76 + ROW * len(rows) + 24
     canvas, (left, top, right, bottom) = chart([name], items, height=height)
     font, size = glyphs(), 8.0

@@ -11,12 +11,12 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import measures
+from .. import measures, messages
 from .axes import Axes
 from .canvas import Canvas
 from .files import PNG_DPI, write_all
 from .font import glyphs
-from .labels import GREY, INK, PALETTE, STATUS_COLOURS, WORDS, indicator_name, is_nan, \
+from .labels import GREY, INK, PALETTE, STATUS_COLOURS, indicator_name, is_nan, \
     target_text
 from .layout import HEIGHT, WIDTH, legend as _legend
 
@@ -111,47 +111,43 @@ def _draw_data(ax: Axes, panel: Panel, compact: bool) -> None:
 
 def _legend_items(panel: Panel, lang: str) -> list[tuple[str, str, str]]:
     """(label, kind, colour) for the legend: each path, then the target."""
-    words = WORDS[lang]
     items = [(label, "path", PALETTE[i % len(PALETTE)]) for i, label in enumerate(panel.paths)]
     items += _provenance_items([panel], lang)
     if panel.required is not None:
-        items.append((words["required"], "dashed", GREY))
+        items.append((messages.text("chart_required", lang), "dashed", GREY))
         if _band(panel):
             items.append(("±" + f"{panel.target.tolerance:g}", "band", GREY))
     else:
-        items.append((words["target"], _target_marker(panel), GREY))
+        items.append((messages.text("chart_target", lang), _target_marker(panel), GREY))
     return items
 
 
 def _provenance_items(panels: list[Panel], lang: str) -> list[tuple[str, str, str]]:
     """Legend entries for observed and filled values and the as-of line, where shown."""
-    words = WORDS[lang]
     shown = {k for p in panels for kinds in p.provenance.values() for k in kinds.values()}
-    items = [(words[k], kind, INK) for k, kind in (("observed", "o"), ("filled", "ring"))
-             if k in shown]
+    items = [(messages.text(f"chart_{k}", lang), kind, INK)
+             for k, kind in (("observed", "o"), ("filled", "ring")) if k in shown]
     as_of = {p.as_of for p in panels if p.as_of is not None}
     if as_of:
-        items.append((words["as_of"].format(year=min(as_of)), "dotted", GREY))
+        items.append((messages.text("chart_as_of", lang, year=min(as_of)), "dotted", GREY))
     return items
 
 
 def _overview_legend(panels: list[Panel], lang: str) -> list[tuple[str, str, str]]:
     """Each path, the required path and the target markers, as far as any panel has them."""
-    words = WORDS[lang]
     items = [(label, "path", PALETTE[i % len(PALETTE)])
              for i, label in enumerate(panels[0].paths)]
     items += _provenance_items(panels, lang)
     if any(p.required is not None for p in panels):
-        items.append((words["required"], "dashed", GREY))
+        items.append((messages.text("chart_required", lang), "dashed", GREY))
     shapes = {_target_marker(p) for p in panels if p.required is None}
-    items += [(words["target"] + (" ≥" if shape == "*" else ""), shape, GREY)
+    items += [(messages.text("chart_target", lang) + (" ≥" if shape == "*" else ""), shape, GREY)
               for shape in ("D", "*") if shape in shapes]
     return items
 
 
 def target_chart(panel: Panel, lang: str) -> Canvas:
     """One target's chart: title, target in words, legend, unit, paths against the target."""
-    words = WORDS[lang]
     name = indicator_name(panel.target, lang, 90,
                           lambda text: glyphs().width(text, 12) < WIDTH - 26)
     goal = target_text(panel.target, lang)
@@ -162,18 +158,18 @@ def target_chart(panel: Panel, lang: str) -> Canvas:
     y = _legend(canvas, _legend_items(panel, lang), left, 55, right, 8)
     if panel.unit:
         y += 15
-        canvas.text(left, y, words["unit"] + panel.unit, 8, GREY)
+        canvas.text(left, y, messages.text("chart_unit", lang, unit=panel.unit), 8, GREY)
     ax = Axes(canvas, (left, y + 10, right, HEIGHT - 22), _years(panel), _values(panel),
               glyphs(), 9)
     ax.frame()
-    canvas.text((ax.left + ax.right) / 2, HEIGHT - 8, words["year"], 9, GREY, "middle")
+    canvas.text((ax.left + ax.right) / 2, HEIGHT - 8, messages.text("chart_year", lang), 9, GREY,
+                "middle")
     _draw_data(ax, panel, compact=False)
     return canvas
 
 
 def overview(panels: list[Panel], lang: str, title: str) -> Canvas:
     """Small multiples of every modelled target; a panel's title is coloured by its status."""
-    words = WORDS[lang]
     n = max(1, len(panels))
     cols = 4 if n > 6 else min(n, 3)
     rows = math.ceil(n / cols)
@@ -199,8 +195,9 @@ def overview(panels: list[Panel], lang: str, title: str) -> Canvas:
         x = canvas.width - 12
         for status in reversed([s for s in STATUS_COLOURS if any(p.status == s
                                                                  for p in panels)]):
-            canvas.text(x, y, words[status], 8, STATUS_COLOURS[status], "end")
-            x -= glyphs().width(words[status], 8) + 10
+            word = messages.text(f"chart_{status}", lang)
+            canvas.text(x, y, word, 8, STATUS_COLOURS[status], "end")
+            x -= glyphs().width(word, 8) + 10
     return canvas
 
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import external, functions
+from . import arrays, external, functions, vectors
 from .translate import CONTROLS, Model, Unsupported, refs
 
+ENV = {**functions.ENV, **vectors.ENV, **external.ENV}  # what generated code may call
 # PySD's python_expressions_builder: template and arithmetic order (0 binds tightest)
 OPERATORS = {
     "^": ("{0}**{1}", 1), "*": ("{0}*{1}", 2), "/": ("{0}/{1}", 2),
@@ -34,12 +35,17 @@ NUMPY = {"abs": "np.abs", "exp": "np.exp", "ln": "np.log", "sqrt": "np.sqrt", "s
 OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz": "_xidz",
        "zidz": "_zidz", "if_then_else": "_where", "lookup": "_lookup",
        "inline_lookup": "np.interp", "check_stages": "_check_stages", "sum": "_sum",
-       "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax"}
+       "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax", "delay_order": "_delay_order",
+       "stage": "_stage", "vector_select": "_vector_select", "invert_matrix": "_invert_matrix",
+       "allocate_by_priority": "_allocate_by_priority",
+       "allocate_available": "_allocate_available"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",
          "pulse_train": "_pulse_train(t, {})"}
 TIMED.update(external.TIMED)  # DATA variables: a time series read at t
 HEAVY = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
          "cosh", "tanh", "power"}
+REDUCE = {"sum": "np.add", "prod": "np.multiply", "vmin": "np.minimum", "vmax": "np.maximum"}
+ARRAY = {"nums", "gather", "kstack", "reduce", "rows", "assemble", "lookups", "vec", "span"}
 # numpy array operations per call, for the benchmark's floor
 COST = {"xidz": 6, "zidz": 6, "quantum": 5, "modulo": 6, "step": 3, "ramp": 5, "pulse": 5,
         "pulse_train": 12, "log": 3, "lookup": 3, **external.COST}
@@ -85,6 +91,8 @@ class Generator:
         self.dynamic = self._closure(series | {s for s, st in self.states.items()
                                                if st.kind != "initial"}, timed=True)
         self.member = self._closure(member, timed=False)
+        self.blocks = getattr(model, "blocks", {})
+        self.location = getattr(model, "location", {})
 
     # --- dependency analysis -------------------------------------------------------------
     def _closure(self, seeds: set[str], timed: bool) -> set[str]:
@@ -133,7 +141,69 @@ class Generator:
                         + self.constant(np.array(tree[2], float)).src)
         if kind == "op":
             return self.operation(tree, init)
+        if kind in ARRAY:
+            return self.array(tree, init)
         return self.call(tree, init)
+
+    # --- subscripted variables as arrays (sim/engine/arrays.py) --------------------------
+    def array(self, tree, init: bool) -> Code:
+        """A block's definition, a gather from blocks, a column of numbers, a reduction."""
+        kind = tree[0]
+        if kind == "nums":
+            return self.constant(tree[1].reshape(tree[1].shape + (1,)))
+        if kind == "lookups":
+            pairs = np.empty(tree[1].shape, dtype=object)
+            for index, name in np.ndenumerate(tree[1]):
+                pairs[index] = self.m.lookups[name]
+            return self.constant(pairs)
+        if kind == "kstack":
+            return Code(f"_kstack(K, {self.constant(tree[1]).src})", plain=False,
+                        member=any(n in self.member for n in tree[1]))
+        if kind == "gather":
+            deps = [self.emit(r, init) for r in tree[2]]
+            src, plain = self.gather(tree[1])
+            return Code(src, dynamic=any(d.dynamic for d in deps), plain=plain,
+                        member=any(d.member for d in deps))
+        args = [self.emit(a, init) for a in tree[2]]
+        dynamic = any(a.dynamic for a in args)
+        args = [self._hoist(a, dynamic) for a in args]
+        joined = ", ".join(a.src for a in args)
+        if kind == "reduce":
+            src = f"_reduce_axis({REDUCE[tree[1]]}, {joined}, {tree[4]}, {tree[3]})"
+        elif kind == "rows":
+            src = f"_full({tree[1]}, {joined})"
+        elif kind == "vec":
+            src = f"_vec({joined})"
+        elif kind == "span":
+            src = f"_span({joined}, {tree[1][0]}, {tree[1][1]})"
+        else:
+            count, rows = tree[1]
+            src = f"_assemble({count}, {self.constant(rows).src}, {joined})"
+        return self._join(args, src, 0, 1)
+
+    def gather(self, names: np.ndarray) -> tuple[str, bool]:
+        """Source of the values of an array of elements: (source, whether a plain name)."""
+        where = [self.location.get(n) for n in names.flat]
+        blocks = {w[0] if w else None for w in where}
+        if len(blocks) == 1 and None not in blocks:
+            block = where[0][0]
+            v = self.ident(block)
+            rows = np.array([w[1] for w in where]).reshape(names.shape)
+            if rows.size == 1:  # a row: members, or one number when the members share it
+                return f"{v}[{rows.flat[0]}{'' if block in self.member else ', 0'}]", False
+            if rows.shape[:-1] == (1,) * (rows.ndim - 1):  # leading axes broadcast
+                rows = rows.reshape(-1)
+            if rows.ndim == 1 and bool(np.all(np.diff(rows) == 1)):
+                if rows[0] == 0 and len(rows) == len(self.blocks[block]):
+                    return v, True
+                return f"{v}[{rows[0]}:{rows[-1] + 1}]", False
+            return f"{v}[{self.constant(rows).src}]", False
+        items = [f"{self.ident(w[0])}[{w[1]}{'' if w[0] in self.member else ', 0'}]" if w
+                 else self.ident(n)
+                 for n, w in zip(names.flat, where, strict=True)]
+        if len(items) == 1:
+            return items[0], where[0] is None
+        return f"_stack({names.shape}, {', '.join(items)})", False
 
     def constant(self, value) -> Code:
         if isinstance(value, (bool, np.bool_, int, float)):
@@ -202,6 +272,8 @@ class Generator:
             src = f"(np.log({args[0].src})/np.log({args[1].src}))"
         elif name in NUMPY:
             src = f"{NUMPY[name]}({joined})"
+        elif name == "lookup" and trees[1][0] == "lookups":
+            src = f"_lookup_rows({joined})"
         else:
             src = f"{OWN[name]}({joined})"
         boolean = name in ("if_then_else", "min", "max") and all(
@@ -215,7 +287,7 @@ class Generator:
     def fold(self, code: Code) -> Code:
         """An expression of literals only, evaluated now (as Python, like PySD, or with
         numpy's rules where Python would raise)."""
-        env = dict(functions.ENV, **self.folded)
+        env = dict(ENV, **self.folded)
         with np.errstate(all="ignore"):
             try:
                 value = eval(code.src, env)  # noqa: S307 - our own generated source
@@ -242,7 +314,7 @@ def _uses_time(tree) -> bool:
         return False
     if tree[0] == "time":
         return True
-    if tree[0] in ("op", "call"):
+    if tree[0] in ("op", "call", "reduce", "rows", "assemble", "vec", "span"):
         return (tree[0] == "call" and (tree[1] in TIMED or tree[1] == "active_initial")) or any(
             _uses_time(a) for a in tree[2])
     return False
@@ -258,9 +330,16 @@ class Program:
     """The generated run function with what the caller needs to call it."""
 
     def __init__(self, model: Model, inputs: set[str], series: set[str], member: set[str],
-                 outputs: list[str]):
+                 outputs: list[str], axis: bool = True):
+        if axis and any("[" in n for n in model.real_names):  # subscripted variables as
+            model = arrays.vectorise(model, inputs, series)  # blocks with an element axis
         g = Generator(model, inputs, series, member)
         self.generator = g
+        # outputs by what holds them: a variable, or a block (rows: element -> (block, row))
+        self.rows = {n: g.location[n] for n in outputs if n in g.location}
+        self.sizes = {b: len(flats) for b, flats in g.blocks.items()}
+        outputs = list(dict.fromkeys(g.location.get(n, (n,))[0] for n in outputs))
+        self.nodes = outputs
         init_lines = self._init(g, outputs)
         g.hoisting = True
         loop_aux, save, euler, pipes, loop_ops = self._loop(g, outputs)
@@ -284,6 +363,8 @@ class Program:
         lines.append("    for k in range(last + 1):")
         lines.append("        t = T[k]")
         lines += [f"        {g.ids[n]} = {g.ids[n]}_s[k]" for n in g.ids if n in g.series]
+        if "time_step" in g.series:  # a TIME STEP that changes: this step's
+            lines.append("        time_step = S['time_step'][k]")
         lines += ["        " + line for line in loop_aux]
         if save:
             lines.append("        j = J[k]")
@@ -296,7 +377,7 @@ class Program:
         self.source = "\n".join(lines) + "\n"
         self.constants = dict(g.folded)
         self.names = {v: n for n, v in g.ids.items()}
-        env = dict(functions.ENV, **external.ENV)
+        env = dict(ENV)
         exec(compile(self.source, "<batch model>", "exec"), env)  # noqa: S102 - generated
         self.function = env["_run"]
 
@@ -334,10 +415,6 @@ class Program:
                 lines.append(f"{v}_n = _pipe_length({length}, time_step)")
                 lines.append(f"{v}_p = [{v}] * {v}_n")
                 lines.append(f"{v}_q = 0")
-            elif st.length is not None:
-                _, n, delay_time = st.length
-                lines.append(f"_check_order({n}, time_step, "
-                             f"{g.expression(delay_time, True).src})")
 
         for name in list(g.states) + [n for n in g.aux if n not in g.dynamic] + [
                 n for n in outputs if n not in g.dynamic]:

@@ -90,13 +90,33 @@ def lookup(x, xs, ys):
     return ys[0] if math.isnan(x) else out
 
 
-def check_order(n, dt, delay_time):
-    """PySD lowers a delay's order when n * TIME STEP exceeds the delay time; the batch
-    engine keeps a fixed number of stages, so it declines such a run."""
-    if n * dt > np.min(delay_time):
+def delay_order(n, dt, *delay_times):
+    """A DELAY chain's order as PySD sets it at the start: n, lowered while order x TIME
+    STEP exceeds the smallest delay time (per member, where members differ)."""
+    least = delay_times[0]
+    for other in delay_times[1:]:
+        least = np.minimum(least, other)
+    order = n
+    for _ in range(n):
+        shorter = order * dt > least
+        if not np.any(shorter):
+            break
+        order = order - shorter
+    if np.any(order * dt > least) or np.any(order < 1):
         from .translate import Unsupported
 
-        raise Unsupported("a delay shorter than its order times TIME STEP")
+        raise Unsupported("a delay whose delay time is not positive at the start")
+    if np.ndim(order) and np.all(order == order.flat[0]):
+        order = order.flat[0]
+    return int(order) if not np.ndim(order) else order
+
+
+def stage(order, *stages):
+    """The value of stage `order` (counted from 1) of a chain, per member where the order
+    differs between members."""
+    if not np.ndim(order):
+        return stages[order - 1]
+    return np.choose(order - 1, np.broadcast_arrays(*stages))
 
 
 def check_stages(n, order):
@@ -110,11 +130,16 @@ def check_stages(n, order):
 
 
 def pipe_length(delay_time, dt):
-    """Steps in DELAY FIXED's pipeline, as PySD rounds them (one length for all members)."""
+    """Steps in DELAY FIXED's pipeline, as PySD rounds them (one length for all members
+    and elements)."""
     if np.ndim(delay_time):
-        from .translate import Unsupported
+        times = np.unique(delay_time)
+        if times.size != 1:
+            from .translate import Unsupported
 
-        raise Unsupported("a DELAY FIXED whose delay time differs between members")
+            raise Unsupported("a DELAY FIXED whose delay time differs between members or "
+                              "elements")
+        delay_time = times[0]
     return round(max(delay_time / dt, 1) + SMALL_VENSIM)
 
 
@@ -139,8 +164,65 @@ def vmax(*xs):
     return _reduce(np.maximum, xs)
 
 
+def _rows(value) -> np.ndarray:
+    """A value as rows: (rows, members) or (1, members), (1, 1) for a scalar."""
+    value = np.asarray(value)
+    return value if value.ndim == 2 else value.reshape(1, -1)
+
+
+def full(n, value):
+    """A block's value as an array of n rows (a read-only view where it repeats a row)."""
+    value = _rows(value)
+    return value if value.shape[0] == n else np.broadcast_to(value, (n, value.shape[1]))
+
+
+def assemble(n, rows, *values):
+    """A block from pieces, each written into its rows."""
+    values = [_rows(v) for v in values]
+    out = np.empty((n, max(v.shape[1] for v in values)))
+    for index, value in zip(rows, values, strict=True):
+        out[index] = value
+    return out
+
+
+def kstack(inputs, names):
+    """A block of inputs (constants, or arrays over members), one row each."""
+    rows = np.broadcast_arrays(*(np.asarray(inputs[n], dtype=float) for n in names))
+    return np.stack(rows).reshape(len(names), -1)
+
+
+def stack(shape, *rows):
+    """Values from several blocks and variables, gathered into an array of `shape` rows."""
+    return np.stack(np.broadcast_arrays(*rows)).reshape(tuple(shape) + (-1,))
+
+
+def reduce_axis(ufunc, value, shape, axis):
+    """SUM, PROD, VMIN or VMAX over `axis` of a value spanning `shape` (and members)."""
+    value = np.asarray(value, dtype=float)  # comparisons count as numbers, as in PySD
+    depth = len(shape) + 1
+    if value.ndim < depth:
+        value = value.reshape((1,) * (depth - value.ndim) + value.shape)
+    out = ufunc.reduce(np.broadcast_to(value, tuple(shape) + value.shape[-1:]), axis=axis)
+    return out[0] if out.shape == (1,) else out
+
+
+def lookup_rows(x, tables):
+    """Lookups with a table per element: `tables` is an array of (x, y) pairs."""
+    x = np.asarray(x, dtype=float)
+    shape = np.broadcast_shapes(tables.shape + (1,), x.shape)
+    xs = np.broadcast_to(x, shape)
+    pairs = np.broadcast_to(tables, shape[:-1])
+    out = np.empty(shape)
+    for index in np.ndindex(shape[:-1]):
+        out[index] = lookup(xs[index], *pairs[index])
+    return out
+
+
 ENV = {"np": np, "_number": number, "_where": where, "_xidz": xidz, "_zidz": zidz,
        "_integer": integer, "_quantum": quantum, "_modulo": modulo, "_step": step,
        "_ramp": ramp, "_pulse": pulse, "_pulse_train": pulse_train, "_lookup": lookup,
-       "_check_order": check_order, "_check_stages": check_stages, "_sum": vsum, "_prod": vprod, "_vmin": vmin,
-       "_vmax": vmax, "_pipe_length": pipe_length}
+       "_delay_order": delay_order, "_stage": stage,
+       "_check_stages": check_stages, "_sum": vsum, "_prod": vprod, "_vmin": vmin,
+       "_vmax": vmax, "_pipe_length": pipe_length,
+       "_full": full, "_assemble": assemble, "_kstack": kstack, "_stack": stack,
+       "_reduce_axis": reduce_axis, "_lookup_rows": lookup_rows}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -11,6 +10,7 @@ import pandas as pd
 from .. import model as model_mod
 from ..scenario import Scenario
 from ..yearly import year_of_step
+from .timegrid import overrides
 
 
 def time_grid(time: dict) -> np.ndarray:
@@ -44,11 +44,12 @@ def run(scenario: Scenario, columns: list[str] | None = None) -> pd.DataFrame:
         from ..errors import SimError
 
         raise SimError(no_data(scenario.model, empty))
-    time = scenario.time
-    kwargs = dict(params=params, final_time=time["final"], time_step=time["step"],
-                  saveper=time["saveper"], return_columns=columns)
-    if not math.isclose(time["initial"], info.time["initial"]):
-        kwargs["initial_condition"] = (time["initial"], {})
+    # settings the scenario leaves at the model's values follow the model's equations
+    given = overrides(scenario.time, info.time)
+    kwargs = dict(params=params, final_time=given.get("final"), time_step=given.get("step"),
+                  saveper=given.get("saveper"), return_columns=columns)
+    if "initial" in given:
+        kwargs["initial_condition"] = (given["initial"], {})
     with warnings.catch_warnings():
         # PySD's own deprecation notices and its note that a constant became a series
         warnings.simplefilter("ignore")

@@ -129,6 +129,8 @@ class Ranges:
     def resolve(self, sub: str, binding: tuple, bang: dict) -> str:
         """The element a subscript in a reference stands for, under `binding`."""
         if sub.endswith("!"):
+            if sub in bang:  # a range marked within VECTOR SELECT
+                return bang[sub]
             if sub[:-1] not in bang:
                 raise Unsupported("a summed subscript outside SUM, PROD, VMIN or VMAX")
             return bang[sub[:-1]]

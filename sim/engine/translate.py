@@ -2,10 +2,12 @@
 
 Trees are tuples, so that a translated model pickles: ("num", value), ("ref", name),
 ("time",), ("op", operators, arguments) for arithmetic and logic alike (PySD builds both the
-same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL become hidden states
-exactly as PySD's stateful objects integrate them. Data read from files (GET XLS / GET
-DIRECT CONSTANTS, LOOKUPS, DATA) becomes constants, tables and time series (external.py);
-DATA variables are series that each run supplies. Anything else raises Unsupported.
+same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL (and, in memory.py,
+TREND, FORECAST and SAMPLE IF TRUE) become hidden states exactly as PySD's stateful objects
+integrate them; a macro call becomes a hidden copy of the macro's equations (macros.py).
+Data read from files (GET XLS / GET DIRECT CONSTANTS, LOOKUPS, DATA) becomes constants,
+tables and time series (external.py); DATA variables are series that each run supplies.
+Anything else raises Unsupported.
 """
 
 from __future__ import annotations
@@ -40,8 +42,7 @@ class State:
     """A value carried from step to step: a stock, a stage of SMOOTH or DELAY, INITIAL's
     value (kind "initial"), a value replaced at every step (kind "set": ddt is the new
     value), or DELAY FIXED's pipeline (kind "pipe": ddt is the pipeline's
-    input, length its delay time). A DELAY stage's length is ("order", n, delay time): PySD
-    lowers n when n * TIME STEP exceeds the delay time, which the batch engine declines."""
+    input, length its delay time)."""
 
     name: str
     initial: tuple
@@ -85,6 +86,9 @@ class _Translator:
         self.binding: tuple = ()
         self.bang: dict[str, str] = {}
         self.pending: dict[str, tuple] = {}  # auxiliaries' (binding, syntax tree)
+        self.delay_orders: dict[int, State] = {}  # a DELAY's order, per syntax tree
+        self.macros = None  # the file's macros (sim/engine/macros.py), if any
+        self.scope: dict[str, tuple] | None = None  # inside a macro: its names' trees
 
     def instance(self, binding: tuple, ast) -> tuple:
         """The tree of `ast` for one element, its subscripts bound by `binding`."""
@@ -111,6 +115,11 @@ class _Translator:
         """A reference as a value: a variable, or a subscript range's element position."""
         if node.reference == "time":
             return ("time",)
+        if self.scope is not None:
+            if node.reference not in self.scope or node.subscripts:
+                raise Unsupported(f"a macro's reference to {node.reference}, which is not "
+                                  "one of its parameters or variables")
+            return self.scope[node.reference]
         if (not node.subscripts and node.reference not in self.names
                 and self.ranges is not None):
             position = self.ranges.position(node.reference, self.binding)
@@ -124,6 +133,8 @@ class _Translator:
 
     def expr(self, node) -> tuple:
         from pysd.translators.structures import abstract_expressions as ae
+
+        from . import memory
 
         if isinstance(node, bool):
             return ("num", int(node))
@@ -145,6 +156,14 @@ class _Translator:
             return self.delay(node)
         if isinstance(node, ae.DelayFixedStructure):
             return self.delay_fixed(node)
+        if type(node).__name__ in memory.STRUCTURES:
+            return memory.STRUCTURES[type(node).__name__](self, node)
+        if isinstance(node, ae.GameStructure):  # PySD plays no game: GAME(x) is x
+            return self.expr(node.expression)
+        if isinstance(node, ae.AllocateByPriorityStructure):
+            return self.allocate_by_priority(node)
+        if isinstance(node, ae.AllocateAvailableStructure):
+            return self.allocate_available(node)
         if isinstance(node, ae.InitialStructure):
             name = self.hidden("initial")
             self.states.append(State(name, self.expr(node.initial), ("num", 0), "initial"))
@@ -152,6 +171,13 @@ class _Translator:
         raise Unsupported(type(node).__name__.replace("Structure", "").upper() or "construct")
 
     def call(self, node) -> tuple:
+        if self.macros is not None:
+            local = (self.scope or {}).get(node.function.reference)
+            if local and local[0] == "ref" and local[1] in self.lookups:
+                return ("call", "lookup", (self.expr(node.arguments[0]), local))
+            if node.function.reference in self.macros:
+                return self.macros.call(self, node.function.reference,
+                                        tuple(self.expr(a) for a in node.arguments))
         name = self.reference(node.function)
         if name in AGGREGATES:
             return self.aggregate(name, node.arguments[0])
@@ -162,9 +188,15 @@ class _Translator:
                 if dim in (r, key(r)):
                     return ("num", len(els))
             raise Unsupported("ELMCOUNT of an unknown range")
+        if name == "vector_select" and self.ranges is not None:
+            return self.vector_select(node)
+        if name == "invert_matrix" and self.ranges is not None:
+            return self.invert_matrix(node)
         args = tuple(self.expr(a) for a in node.arguments)
         if name in self.lookups:
             return ("call", "lookup", (args[0], ("ref", name)))
+        if name == "get_time_value":
+            return _time_value(args)
         if name == "ramp" and len(args) == 2:
             args += (None,)
         if FUNCTIONS.get(name) != len(args):
@@ -188,6 +220,102 @@ class _Translator:
             finally:
                 self.bang = {}
         return ("call", name, tuple(trees))
+
+    # --- array functions: arguments spanning a range, ("vec", None, one tree per element) --
+    def vector(self, node, dims: list[str], marked: bool = False) -> tuple:
+        """`node` at every element of the ranges `dims` (in the order of their product);
+        `marked`: only where a reference marks the range `Dim!`."""
+        from itertools import product
+
+        outer = self.bang
+        trees = []
+        keys = [f"{d}!" for d in dims] if marked else dims
+        for combo in product(*(self.ranges.elements[d] for d in dims)):
+            self.bang = {**outer, **dict(zip(keys, combo, strict=True))}
+            try:
+                trees.append(self.expr(node))
+            finally:
+                self.bang = outer
+        return ("vec", None, tuple(trees))
+
+    def _last_range(self, node, what: str) -> tuple[str, list[str]]:
+        """The range of a reference's last subscript (what an array function works along)."""
+        subs = node.subscripts.subscripts if getattr(node, "subscripts", None) else ()
+        if not subs or subs[-1] not in self.ranges.elements:
+            raise Unsupported(f"{what} of an argument without a range as its last subscript")
+        return subs[-1], self.ranges.elements[subs[-1]]
+
+    def _position(self, dim: str, elements: list[str]) -> int:
+        return elements.index(self.ranges.resolve(dim, self.binding, self.bang))
+
+    def vector_select(self, node) -> tuple:
+        """VECTOR SELECT over the ranges marked `Dim!` in its first two arguments."""
+        from .subscripts import bangs
+
+        sel, expr = node.arguments[:2]
+        dims = list(dict.fromkeys(bangs(sel) + bangs(expr)))
+        if not dims:
+            raise Unsupported("VECTOR SELECT without a summed subscript")
+        rest = tuple(self.expr(a) for a in node.arguments[2:])
+        if len(rest) != 3:
+            raise Unsupported("the function VECTOR SELECT")
+        return ("call", "vector_select", (self.vector(sel, dims, True),
+                                          self.vector(expr, dims, True)) + rest)
+
+    def invert_matrix(self, node) -> tuple:
+        """INVERT MATRIX: this element of the inverse of the matrix over the last two ranges
+        of the argument (a reference), or else of the equation."""
+        arg = node.arguments[0]
+        subs = arg.subscripts.subscripts if getattr(arg, "subscripts", None) else ()
+        dims = list(subs[-2:])
+        if len(dims) != 2 or any(d not in self.ranges.elements for d in dims):
+            dims = [r for r, _ in self.binding[-2:]]
+        if (len(dims) != 2 or dims[0] == dims[1]
+                or any(d not in self.ranges.elements for d in dims)):
+            raise Unsupported("INVERT MATRIX of an argument without two ranges last")
+        rows, cols = (self.ranges.elements[d] for d in dims)
+        if len(rows) != len(cols):
+            raise Unsupported("INVERT MATRIX of a matrix that is not square")
+        k = self._position(dims[0], rows) * len(cols) + self._position(dims[1], cols)
+        return ("call", "invert_matrix", (self.vector(arg, dims), ("num", len(rows)),
+                                          ("num", k)))
+
+    def allocate_by_priority(self, node) -> tuple:
+        """ALLOCATE BY PRIORITY along the request's last range: this element's share."""
+        dim, elements = self._last_range(node.request, "ALLOCATE BY PRIORITY")
+        return ("call", "allocate_by_priority", (
+            self.vector(node.request, [dim]), self.vector(node.priority, [dim]),
+            self.expr(node.width), self.expr(node.supply),
+            ("num", self._position(dim, elements))))
+
+    def allocate_available(self, node) -> tuple:
+        """ALLOCATE AVAILABLE along the request's last range; the priority profile is the
+        priority variable's last range, whatever its reference names there."""
+        from dataclasses import replace
+
+        from pysd.translators.structures import abstract_expressions as ae
+
+        dim, elements = self._last_range(node.request, "ALLOCATE AVAILABLE")
+        pp = node.pp
+        prefix = f"{pp.reference}["
+        last = {n[len(prefix):-1].split(",")[-1] for n in self.names if n.startswith(prefix)}
+        profile = next((els for els in self.ranges.elements.values() if set(els) == last), [])
+        if not pp.subscripts or not profile:
+            raise Unsupported("ALLOCATE AVAILABLE with an unsubscripted priority profile")
+        outer = self.bang
+        trees = []
+        for e in elements:
+            for q in profile:
+                subs = tuple(pp.subscripts.subscripts[:-1]) + (q,)
+                ref = replace(pp, subscripts=ae.SubscriptsReferenceStructure(subs))
+                self.bang = {**outer, dim: e}
+                try:
+                    trees.append(self.expr(ref))
+                finally:
+                    self.bang = outer
+        return ("call", "allocate_available", (
+            self.vector(node.request, [dim]), ("vec", None, tuple(trees)),
+            ("num", len(profile)), self.expr(node.avail), ("num", self._position(dim, elements))))
 
     def _order(self, node) -> int:
         """A SMOOTH N's or DELAY N's order: PySD reads it once, at the initial time, so an
@@ -226,11 +354,12 @@ class _Translator:
                 return self.constants[tree[1]]
             if tree[1] in self.pending and depth < 20:
                 binding, ast = self.pending[tree[1]]
-                kept = (list(self.states), dict(self.aux), self.count)
+                kept = (list(self.states), dict(self.aux), self.count, self.scope)
+                self.scope = None  # a variable of the model, even when read from a macro
                 try:  # translated only to be evaluated: leave no hidden states behind
                     return self._at_start(self.instance(binding, ast), depth + 1)
                 finally:
-                    self.states, self.aux, self.count = kept
+                    self.states, self.aux, self.count, self.scope = kept
             return None
         args = [self._at_start(a, depth + 1) if a is not None else None for a in tree[2]]
         if any(a is None for a in args if a is not None) or None in args[:2]:
@@ -274,39 +403,44 @@ class _Translator:
         """PySD's Delay: n stages holding the delay time's worth of each stage's outflow."""
         from pysd.translators.structures import abstract_expressions as ae
 
+        from . import memory
+
         n = self._order(node)
         inp = self.expr(node.input)
         time_ = self.expr(node.delay_time)
         init = self.expr(node.initial) if node.initial is not None else inp
         names = [self.hidden("delay") for _ in range(n)]
+        order = memory.delay_order(self, node, n, time_)
         if isinstance(node, ae.DelayNStructure) and not _constant(time_, self.constants):
-            return self.delay_n(n, inp, time_, init, names)
+            return self.delay_n(order, inp, time_, init, names)
         outflows = [("op", ("/",), (("ref", s), time_)) for s in names]
-        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, n)
+        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, order)
         out = self.hidden("delay_out")
-        self.aux[out] = outflows[-1]
+        self.aux[out] = ("op", ("/",), (memory.last_stage(order, names), time_))
         return ("ref", out)
 
-    def _stages(self, names, inflows, outflows, init, time_, n) -> None:
-        """The n stocks of a DELAY3 / DELAY N chain, each starting at init x delay time."""
+    def _stages(self, names, inflows, outflows, init, time_, order) -> None:
+        """The n stocks of a DELAY3 / DELAY N chain, each starting at init x delay time;
+        those past the order PySD lowers it to are carried along and never read."""
         for name, inflow, outflow in zip(names, inflows, outflows, strict=True):
             self.states.append(State(
                 name, ("op", ("*",), (init, time_)),
-                ("op", ("*",), (("op", ("-",), (inflow, outflow)), ("num", n))),
-                length=("order", n, time_)))
+                ("op", ("*",), (("op", ("-",), (inflow, outflow)), order))))
 
-    def delay_n(self, n, inp, time_, init, names) -> tuple:
+    def delay_n(self, order, inp, time_, init, names) -> tuple:
         """PySD's DelayN with a changing delay time: stage i flows out over the delay time
         of i steps before (a shift register of delay times, moved on at every step)."""
-        taus = [self.hidden("delay_time") for _ in range(n)]
+        from . import memory
+
+        taus = [self.hidden("delay_time") for _ in names]
         shifted = [time_] + [("ref", tau) for tau in taus[:-1]]  # the times after the shift
         for tau, new in zip(taus, shifted, strict=True):
             self.states.append(State(tau, time_, new, kind="set"))
         outflows = [("op", ("/",), (("ref", s), d)) for s, d in zip(names, shifted,
                                                                      strict=True)]
-        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, n)
+        self._stages(names, [inp] + outflows[:-1], outflows, init, time_, order)
         out = self.hidden("delay_out")
-        self.aux[out] = ("op", ("/",), (("ref", names[-1]), ("ref", taus[0])))
+        self.aux[out] = ("op", ("/",), (memory.last_stage(order, names), ("ref", taus[0])))
         return ("ref", out)
 
     def delay_fixed(self, node) -> tuple:
@@ -317,6 +451,16 @@ class _Translator:
         self.states.append(State(name, self.expr(node.initial), self.expr(node.input),
                                  kind="pipe", length=time_))
         return ("ref", name)
+
+
+def _time_value(args) -> tuple:
+    """GET TIME VALUE as PySD computes it: the current time plus the offset (relative to
+    the current time, in the model's units of time). PySD implements no other case but
+    the computer's clock, which no two runs share."""
+    relative, _, measure = args
+    if relative != ("num", 0) or measure != ("num", 0):
+        raise Unsupported("GET TIME VALUE other than the current time in model units")
+    return ("op", ("+",), (("time",), args[1]))
 
 
 def _constant(tree, constants) -> bool:
@@ -334,8 +478,6 @@ def refs(tree, stage: str | None = None) -> set[str]:
     then (its initial value, or its expression)."""
     if tree is None or tree[0] in ("num", "time", "table"):
         return set()
-    if tree[0] == "order":
-        return refs(tree[2], stage)
     if tree[0] == "ref":
         return {tree[1]}
     args = tree[2]
@@ -363,8 +505,6 @@ def translate(mdl: Path) -> Model:
     abstract = abstract_model(mdl)
     from pysd.translators.structures import abstract_expressions as ae
 
-    if len(abstract.sections) != 1:
-        raise Unsupported("macros")
     from .subscripts import Ranges
 
     from .. import datafiles
@@ -421,10 +561,11 @@ def translate(mdl: Path) -> Model:
                 exprs[flat] = (binding, ast)
     tr = _Translator(set(lookups), constants, ranges, set(real), subscripted)
     tr.pending = exprs
+    if len(abstract.sections) > 1:  # the main section first, then one per macro
+        from .macros import Macros
+
+        tr.macros = Macros(abstract.sections[1:], lookups)
     aux = {py: tr.instance(b, ast) for py, (b, ast) in exprs.items()}
-    dynamic = [real[n] for n in CONTROLS if n in aux and not _constant(aux[n], constants)]
-    if dynamic:
-        raise Unsupported(f"time settings that change during the run ({', '.join(dynamic)})")
     states = [State(py, tr.instance(b, ast.initial), tr.instance(b, ast.flow))
               for py, (b, ast) in stocks.items()]
     aux.update(tr.aux)

@@ -9,27 +9,28 @@ from __future__ import annotations
 import math
 import re
 
-SECTORS = (
-    ("prices", "价格", "prices", ("price",)),
-    ("labour", "劳动力", "labour", ("employment", "labour", "productivity")),
-    ("innovation", "创新", "innovation",
-     ("rd ", "rd intensity", "innovation", "hte", "tech", "knowledge", "capacity",
-      "high tech")),
-    ("industry", "工业与战略性新兴产业", "industry and SEI",
-     ("industry", "sei", "primary", "digital core")),
-    ("services", "服务业", "services",
-     ("services", "finance", "logistics", "culture", "online retail", "integration")),
-    ("other", "其他", "other", ()),
+from .. import messages
+from ..charts.labels import unit_label
+
+SECTORS = (  # (id, words in Vensim names); the names are `sector_<id>` in sim/messages.csv
+    ("prices", ("price",)),
+    ("labour", ("employment", "labour", "productivity")),
+    ("innovation", ("rd ", "rd intensity", "innovation", "hte", "tech", "knowledge", "capacity",
+                    "high tech")),
+    ("industry", ("industry", "sei", "primary", "digital core")),
+    ("services", ("services", "finance", "logistics", "culture", "online retail", "integration")),
+    ("other", ()),
 )
 SECTOR_ORDER = ("services", "industry", "prices", "innovation", "labour", "other")
 LOOP_SUFFIX = "loop strength"
+PAGE = "tune_page_"  # the prefix of the page's words in the message catalogue
 _ZH_NAME = re.compile(r"^[^\s:.(（:]+")
 
 
 def sector_of(name: str) -> str:
     """The sector of a parameter, from the words of its Vensim name."""
     text = f" {name} "
-    for key, _, _, words in SECTORS:
+    for key, words in SECTORS:
         if any(w in text for w in words):
             return key
     return "other"
@@ -51,20 +52,30 @@ def slider_range(p) -> tuple[float, float, float]:
     return low, high, step
 
 
+def page_words() -> dict[str, dict[str, str]]:
+    """The page's own words per language: the catalogue's `tune_page_<word>` entries, templates
+    as they are (the page fills their fields)."""
+    entries = messages.catalogue()
+    return {lang: {key[len(PAGE):]: entry[lang] for key, entry in entries.items()
+                   if key.startswith(PAGE)} for lang in messages.LANGS}
+
+
 def describe(info, scenario) -> dict:
     """Controls and groups for the page: each parameter with the opened scenario's value."""
     resolved = scenario.resolved_constants(info)
     params, loops = [], []
     for p in sorted(info.parameters.values(), key=lambda p: p.name):
         low, high, step = slider_range(p)
-        entry = {"name": p.name, "zh": chinese_name(p.description) or p.name, "unit": p.unit,
+        entry = {"name": p.name, "zh": chinese_name(p.description) or p.name,
+                 "unit": {lang: unit_label(p.unit, lang) for lang in messages.LANGS},
                  "min": p.minimum, "max": p.maximum, "low": low, "high": high, "step": step,
                  "default": p.value, "value": resolved[p.name],
                  "series": {str(y): v for y, v in scenario.series.get(p.name, {}).items()},
                  "description": p.description, "sector": sector_of(p.name),
                  "shock": p.name.endswith("shock")}
         (loops if p.name.endswith(LOOP_SUFFIX) else params).append(entry)
-    names = {key: {"zh": zh, "en": en} for key, zh, en, _ in SECTORS}
     years = list(range(int(scenario.time["initial"]) + 1, int(scenario.time["final"]) + 1))
-    return {"parameters": params, "loops": loops, "years": years,
-            "sectors": [{"id": key, **names[key]} for key in SECTOR_ORDER]}
+    return {"parameters": params, "loops": loops, "years": years, "words": page_words(),
+            "sectors": [{"id": key, **{lang: messages.text(f"sector_{key}", lang)
+                                       for lang in messages.LANGS}}
+                        for key in SECTOR_ORDER]}

@@ -61,7 +61,7 @@ def scenario_with(base: scen.Scenario, body) -> scen.Scenario:
         old = merged["series"].get(real, ({}, where, None))[0]
         merged["series"][real] = ({**old, **values}, WHERE, None)
     scenario = replace(base, constants={}, series={}, targets={})
-    scen._validate_against_model(scenario, merged, {}, info, problems)
+    scen._validate_against_model(scenario, merged, info, problems)
     if problems:
         raise InputError(problems)
     return scenario

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import names
+from .. import messages, names
 from .. import scenario as scen
 from ..errors import InputError, Problem
 from . import request
@@ -50,8 +50,8 @@ def document(base: scen.Scenario, current: scen.Scenario, info, name: str) -> di
     opened = scen.load(base.path)
     folder = base.path.parent
     doc = {"extends": base.path.name, "name": name,
-           "title": {"zh": f"{name}（由{base.path.name}调整）",
-                     "en": f"{name} (tuned from {base.path.name})"}}
+           "title": {lang: messages.text("tuned_title", lang, name=name, base=base.path.name)
+                     for lang in messages.LANGS}}
     if base.actuals is not None and base.actuals != opened.actuals:
         doc["actuals"] = os.path.relpath(base.actuals, folder)
     if base.as_of is not None and base.as_of != opened.as_of:

@@ -19,9 +19,10 @@ from .. import actuals as actuals_mod
 from .. import indicators as ind
 from .. import model as model_mod
 from .. import anchoring, engine, measures
+from ..messages import LANGS
 from .. import scenario as scen
 from .. import targets as tgt
-from ..charts.labels import unit_label
+from ..charts.labels import short_unit
 from ..errors import InputError, Problem
 from ..review import level_series
 from . import controls, request
@@ -137,7 +138,8 @@ class Tuner:
         ind_catalogue = self.indicators
         for t in self.catalogue.itertuples(index=False):
             row = status.loc[t.id]
-            entry = {"id": t.id, "zh": t.indicator_zh, "en": t.indicator_en, "unit": t.unit,
+            entry = {"id": t.id, "zh": t.indicator_zh, "en": t.indicator_en,
+                     "unit": {lang: short_unit(t.unit, lang, t.unit_zh) for lang in LANGS},
                      "year": int(t.year), "target": _number(t.target),
                      "comparator": t.comparator, "tolerance": _number(t.tolerance),
                      "measure": t.measure}
@@ -158,7 +160,7 @@ class Tuner:
         else:  # growth targets are drawn as the level that grows
             unit = self.units.get(target.variable, "")
         required = tgt.required_path(series, target)
-        chart = {"id": target.id, "unit": {"zh": unit_label(unit, "zh"), "en": unit},
+        chart = {"id": target.id, "unit": {lang: short_unit(unit, lang) for lang in LANGS},
                  "years": [int(y) for y in series.index],
                  "values": [_number(v) for v in series],
                  "required": None if required is None else

@@ -77,8 +77,9 @@ def test_backtest_needs_data_on_both_sides(cli, write_spec, tmp_path):
     spec = write_spec(rows, PRIORS, method=QUICK)
     result = cli("backtest", spec, "--hold-out-from", 2030, "--out", "bt")
     assert result.exit_code == 1
-    assert result.output == ("Error: spec.yaml: --hold-out-from | no observations from 2030 "
-                             "in data.csv. Choose a year inside the data's span.\n")
+    assert result.output == ("Error: --hold-out-from: 2030 | no observations from 2030 in "
+                             "data.csv, the data of spec.yaml. Choose a year inside the data's "
+                             "span.\n")
     assert not (tmp_path / "bt").exists()
 
 
@@ -104,6 +105,6 @@ def test_uncertainty_without_a_posterior_file(cli, tmp_path):
     result = cli("uncertainty", SCENARIOS / "baseline.yaml", "--posterior", "empty",
                  "--out", "unc")
     assert result.exit_code == 1
-    assert result.output == ("Error: empty: --posterior | no posterior.csv in this folder. "
+    assert result.output == ("Error: --posterior: empty | no posterior.csv in this folder. "
                              "Give the output folder of 'sim calibrate' with method mcmc.\n")
     assert not (tmp_path / "unc").exists()

@@ -54,8 +54,7 @@ def canvases(lang: str) -> list:
             {"target": level, "actual": path.iloc[:3], "paths": {"基准": path, "高速": path * 1.1},
              "band": bands, "band_at": 1, "required": path.iloc[2:] * 1.05,
              "marker": float(path.iloc[-1] * 1.05), "index": False, "unit": "亿元"},
-            lang, {"band": "不确定性区间", "required_path": "目标所需路径", "actual": "实际值",
-                   "target": "目标"})),
+            lang)),
     ]
 
 

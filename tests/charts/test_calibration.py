@@ -106,12 +106,20 @@ def test_the_backtest_band_and_naive_forecasts_start_at_the_last_fitted_year():
 
 
 def test_the_writers_name_files_after_the_series(tmp_path):
-    shocks = pd.DataFrame({"shock": "services price shock", "year": [2020, 2021],
-                           "value": [0.01, -0.01]})
+    shocks = pd.DataFrame({"shock": ["services price shock"] * 2 + ["hte growth shock"] * 3,
+                           "year": [2020, 2021, 2020, 2021, 2022],
+                           "value": [0.01, -0.01, 0.02, 0.03, -0.04]})
     written = charts.write_shock_charts(shocks, tmp_path, "zh")
-    assert [p.name for p in written] == ["shock_services_price_shock.png",
+    assert [p.name for p in written] == ["shock_hte_growth_shock.png",
+                                         "shock_hte_growth_shock.svg",
+                                         "shock_services_price_shock.png",
                                          "shock_services_price_shock.svg"]
+    for stem, title, bars in (("hte_growth_shock", "hte growth shock", 3),
+                              ("services_price_shock", "services price shock", 2)):
+        svg = (tmp_path / f"shock_{stem}.svg").read_text(encoding="utf-8")
+        assert re.search(r"<title>(.*)</title>", svg)[1] == title
+        assert svg.count("<polygon") == bars, stem  # one bar a year of its own series
     written = charts.write_backtest_charts(backtest_path(), 2022, tmp_path, "en")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "services_va.png", "services_va.svg", "shock_services_price_shock.png",
-        "shock_services_price_shock.svg"]
+    assert [p.name for p in written] == ["services_va.png", "services_va.svg"]
+    svg = (tmp_path / "services_va.svg").read_text(encoding="utf-8")
+    assert re.search(r"<title>(.*)</title>", svg)[1] == "services_va"

@@ -45,8 +45,12 @@ def test_text_is_drawn_in_its_colour_left_of_an_end_anchor():
     assert greens and min(greens) > 100 and max(greens) <= 190
 
 
-def test_the_same_canvas_gives_the_same_bytes():
-    canvas = Canvas(100, 100)
-    canvas.line([(0, 0), (100, 100)], "#000000", 1, (4, 2))
-    canvas.text(10, 50, "服务业", 12, "#000000")
-    assert to_png(canvas) == to_png(canvas)
+def test_a_dashed_line_is_ink_on_its_dashes_and_paper_in_its_gaps():
+    canvas = Canvas(48, 20)
+    canvas.line([(0, 10), (48, 10)], "#000000", 2, (6, 6))  # on [0, 6), off [6, 12), ...
+    img = image(canvas)  # 72 dpi: one pixel a point
+    row = [img.getpixel((x, 10))[0] for x in range(48)]
+    for start in range(0, 48, 12):
+        assert max(row[start + 1:start + 5]) < 60, (start, row)     # inside a dash
+        assert min(row[start + 8:start + 10]) == 255, (start, row)  # inside a gap
+    assert img.getpixel((20, 5)) == (255, 255, 255)  # nothing away from the line

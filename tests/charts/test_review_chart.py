@@ -18,8 +18,6 @@ from sim.charts.svg import to_svg
 from .pages import flat, to_data
 
 YEARS = list(range(2020, 2026))
-WORDS = {"band": "不确定性区间（5–95%）", "required_path": "目标所需路径", "actual": "实际值",
-         "target": "目标"}
 TARGET = SimpleNamespace(id="sei_va", indicator_zh="战略性新兴产业增加值",
                          indicator_en="Value added of SEI", unit="100 million yuan", year=2025,
                          target=1500.0, comparator="at_least", tolerance=float("nan"),
@@ -37,7 +35,7 @@ def data():
 
 def test_every_mark_sits_where_the_data_put_it():
     d = data()
-    canvas = review_chart(d, "zh", WORDS)
+    canvas = review_chart(d, "zh")
     back = to_data(canvas)
     band = next(p for p in canvas.items if isinstance(p, Polygon) and p.alpha == 0.15)
     assert band.colour == PALETTE[1]  # the scenario the band belongs to
@@ -61,7 +59,7 @@ def test_every_mark_sits_where_the_data_put_it():
 
 
 def test_the_svg_is_titled_in_chinese_and_the_png_is_print_sized():
-    canvas = review_chart(data(), "zh", WORDS)
+    canvas = review_chart(data(), "zh")
     title = re.search(r"<title>(.*)</title>", to_svg(canvas))[1]
     assert title == "战略性新兴产业增加值 · 目标 2025：≥ 1,500 亿元"
     with Image.open(io.BytesIO(to_png(canvas, PRINT_DPI))) as png:
@@ -71,8 +69,9 @@ def test_the_svg_is_titled_in_chinese_and_the_png_is_print_sized():
 def test_without_band_actuals_or_required_path_those_marks_and_legend_entries_are_left_out():
     d = {**data(), "band": None, "required": None, "actual": pd.Series(dtype=float),
          "marker": None}
-    canvas = review_chart(d, "en", WORDS)
+    canvas = review_chart(d, "en")
     assert not [p for p in canvas.items if isinstance(p, Polygon)]
     assert not [i for i in canvas.items if isinstance(i, Line) and i.dash]
     texts = " ".join(t.text for t in canvas.items if hasattr(t, "text"))
-    assert "实际值" not in texts and "目标所需路径" not in texts
+    assert "actual" not in texts and "path the target needs" not in texts
+    assert "Value added of SEI" in texts

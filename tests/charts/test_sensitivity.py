@@ -62,9 +62,16 @@ def test_morris_draws_mu_star_alone_and_the_title_is_the_chinese_name():
 
 
 def test_one_chart_per_target_and_none_for_no_indices(tmp_path):
-    two = pd.concat([ROWS, ROWS.assign(id="other")])
+    two = pd.concat([ROWS, ROWS.iloc[:2].assign(id="other", indicator_zh="高新技术企业")])
     written = write_sensitivity_charts(two, "sobol", tmp_path / "a", "zh")
     assert sorted(p.name for p in written) == ["other.png", "other.svg", "sei_va.png",
                                                 "sei_va.svg"]
+    # each chart holds its own target's rows: two bars (total and first order) a parameter
+    # and the legend's two swatches
+    for stem, title, parameters in (("sei_va", "战略性新兴产业增加值", 3),
+                                    ("other", "高新技术企业", 2)):
+        svg = (tmp_path / "a" / f"{stem}.svg").read_text(encoding="utf-8")
+        assert re.search(r"<title>(.*)</title>", svg)[1] == title
+        assert svg.count("<polygon") == 2 * parameters + 2, stem
     assert write_sensitivity_charts(ROWS.iloc[:0], "sobol", tmp_path / "b", "zh") == []
     assert (tmp_path / "b").is_dir()

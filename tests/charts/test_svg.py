@@ -61,5 +61,17 @@ def test_text_is_glyph_outlines_ending_at_its_anchor(font):
     assert float(uses[2].get("x")) == pytest.approx(sum(advances[:3]))
 
 
-def test_the_same_canvas_gives_the_same_bytes(font):
-    assert to_svg(drawing(), font) == to_svg(drawing(), font)
+def test_a_drawing_without_text_is_exactly_this_document(font):
+    """Numbers with at most two decimals and no trailing zeros; -0 as 0; the title escaped."""
+    canvas = Canvas(20, 10, title="a < b")
+    canvas.line([(1 / 3, 2.5), (20, -0.001)], "#000000", 1.25, (4, 2))
+    canvas.marker(10, 5, "o", 4, "#ff0000")
+    assert to_svg(canvas, font) == (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'version="1.1" width="20pt" height="10pt" viewBox="0 0 20 10"><title>a &lt; b</title>\n'
+        "<defs></defs>\n"
+        '<rect width="20" height="10" fill="#ffffff"/>\n'
+        '<polyline points="0.33,2.5 20,0" fill="none" stroke="#000000" stroke-width="1.25" '
+        'stroke-linejoin="round" stroke-dasharray="4 2"/>\n'
+        '<circle cx="10" cy="5" r="2" fill="#ff0000"/>\n'
+        "</svg>\n")

@@ -1,17 +1,19 @@
 """Target charts and the overview: every label renders, bands and markers follow the targets."""
 
 import io
+import re
 import warnings
+import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
 from sim import targets
 from sim.charts import targets as charts
 from sim.charts.canvas import Polygon, Text
-from sim.charts.labels import STATUS_COLOURS
+from sim.charts.labels import GREY, PALETTE, STATUS_COLOURS
 from sim.charts.png import to_png
 from sim.charts.svg import to_svg
 
@@ -98,13 +100,31 @@ def test_the_overview_has_four_columns_of_panels_beyond_six_targets(catalogue):
 
 def test_write_charts_writes_a_png_and_an_svg_per_target_and_the_overview(catalogue,
                                                                           tmp_path):
-    panels = [panel(t) for t in list(catalogue.itertuples(index=False))[:2]]
-    written = charts.write_charts(panels, tmp_path / "charts", "en", "overview")
+    rows = catalogue.set_index("id")
+    panels = [panel(next(t for t in catalogue.itertuples(index=False) if t.id == ident))
+              for ident in ("high_tech_enterprises", "sei_va_growth")]
+    written = charts.write_charts(panels, tmp_path / "charts", "zh", "总览")
     names = sorted(p.name for p in (tmp_path / "charts").iterdir())
     assert names == sorted(p.name for p in written)
-    assert names == sorted(f"{stem}.{ext}" for stem in [panels[0].target.id,
-                                                         panels[1].target.id, "overview"]
+    assert names == sorted(f"{stem}.{ext}" for stem in ["high_tech_enterprises",
+                                                         "sei_va_growth", "overview"]
                            for ext in ("png", "svg"))
+    # each file is its own target's chart: the plan's target in the title, the six yearly
+    # values as one line, a growth target's required path dashed beside it
+    for ident, target, dashed in (("high_tech_enterprises", "目标 2025：≥ 6,500 家", []),
+                                  ("sei_va_growth", "目标 2025：年均增长 约 8%（±0.5）",
+                                   [(GREY, "4 2.5")])):
+        svg = (tmp_path / "charts" / f"{ident}.svg").read_text(encoding="utf-8")
+        assert re.search(r"<title>(.*)</title>", svg)[1] == \
+            f"{rows.loc[ident, 'indicator_zh']} · {target}"
+        six = [(line.get("stroke"), line.get("stroke-dasharray"))
+               for line in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}polyline")
+               if len(line.get("points").split()) == 6]
+        assert sorted(six, key=str) == sorted([(PALETTE[0], None)] + dashed, key=str), ident
+        with Image.open(tmp_path / "charts" / f"{ident}.png") as png:
+            assert png.size == (960, 600)
+            colours = {c for _, c in png.convert("RGB").getcolors(960 * 600)}
+        assert ImageColor.getrgb(PALETTE[0]) in colours  # the projection's line is drawn
 
 
 def test_observed_and_filled_values_are_marked_and_the_as_of_year_drawn():

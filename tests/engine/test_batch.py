@@ -51,17 +51,17 @@ def test_random_members_at_once_match_pysd_one_by_one():
 
 def test_unsupported_models_fall_back_to_pysd_with_a_notice(tmp_path):
     mdl = tmp_path / "pt.mdl"
-    mdl.write_text(vensim_model({"x": "SAMPLE IF TRUE(Time > 2, Time, 0)"}, final=6),
+    mdl.write_text(vensim_model({"x": "Time + 0 * RANDOM UNIFORM(0, 1, 0)"}, final=6),
                    encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
-    with pytest.raises(batch.Unsupported, match="SAMPLEIFTRUE"):
+    with pytest.raises(batch.Unsupported, match="RANDOM_UNIFORM"):
         batch.run(s)
     results, used, notice = engine.run_with(s)
     assert used == "pysd"
-    assert notice == ("pt.mdl uses SAMPLEIFTRUE, which the batch engine does not "
-                      "support; it ran with PySD.")
-    assert list(results["x"]) == [0.0, 0.0, 0.0, 3.0, 4.0, 5.0, 6.0]
+    assert notice == ("pt.mdl uses the function RANDOM_UNIFORM, which the batch engine does "
+                      "not support; it ran with PySD.")
+    assert list(results["x"]) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
 
 
 def _equation(name, expr, units=""):
@@ -158,20 +158,20 @@ def test_ensemble_outputs_match_a_full_run():
     assert full.values["gdp"].shape == (len(full.times), 3)
 
 
-def test_a_run_the_batch_engine_declines_falls_back_to_pysd(tmp_path):
-    """A DELAY3 of 1 with a TIME STEP of 0.5: PySD lowers the order to 2, the batch engine
-    declines the run, and both the single run and the ensemble use PySD."""
+def test_a_delay_pysd_lowers_runs_and_a_run_the_batch_engine_declines_falls_back(tmp_path):
+    """A DELAY3 of 1 with a TIME STEP of 0.5: PySD lowers the order to 2 and so does the
+    batch engine. A DELAY FIXED whose delay time differs between members is declined at
+    the start of the run, and the ensemble runs with PySD."""
     from sim import ensemble
 
     mdl = tmp_path / "d.mdl"
     mdl.write_text(vensim_model({"x": "DELAY3(height, 1)", "height": "base + Time",
-                                 "base": "1"}, step=0.5, saveper=0.5), encoding="utf-8")
+                                 "base": "1", "y": "DELAY FIXED(height, base, 0)"},
+                                step=0.5, saveper=0.5), encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: d.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
     results, used, notice = engine.run_with(s)
-    assert used == "pysd"
-    assert notice == ("d.mdl uses a delay shorter than its order times TIME STEP, which the "
-                      "batch engine does not support; it ran with PySD.")
+    assert (used, notice) == ("batch", None)
     # PySD's two stages, each holding input x delay time (1 at the start), flowing out at
     # stage / delay time, with Euler steps worked out by hand: 1, 1, 1, 1.5, 2
     stages, expected = np.array([1.0, 1.0]), []
@@ -183,4 +183,8 @@ def test_a_run_the_batch_engine_declines_falls_back_to_pysd(tmp_path):
     np.testing.assert_allclose(results["x"].to_numpy(float), expected, rtol=1e-12)
     ens = ensemble.run(s, pd.DataFrame({"base": [1.0, 2.0]}))
     assert ens.engine == "pysd"
-    np.testing.assert_allclose(ens.values["x"][0], [1.0, 2.0])
+    assert ens.notice == ("d.mdl uses a DELAY FIXED whose delay time differs between "
+                          "members or elements, which the batch engine does not support; its "
+                          "2 members ran one by one with PySD.")
+    # the input of 1 (base 1) and 2 (base 2) TIME STEPs before, 0 until then
+    np.testing.assert_allclose(ens.values["y"], [[0, 0], [0, 0], [1, 0], [1.5, 0], [2, 2]])

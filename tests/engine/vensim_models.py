@@ -1,6 +1,8 @@
 """Random Vensim models (hypothesis strategies) and the comparison of the batch engine with
 PySD on them: every operator and function the batch engine supports, unary minus, powers,
-nested IF THEN ELSE, negative and zero arguments, lookups, stocks, smooths and delays."""
+nested IF THEN ELSE, negative and zero arguments, lookups, stocks, smooths, delays (some
+shorter than their order times TIME STEP), TREND, FORECAST, SAMPLE IF TRUE, GET TIME VALUE,
+GAME and macros."""
 
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ def expressions(draw, names: tuple[str, ...], depth: int = 3) -> str:
     sub = expressions(names, depth - 1)
     kind = draw(st.sampled_from(
         ["op", "op", "op", "neg", "unary", "binary", "if", "xidz", "lookup", "inline",
-         "time", "chain"]))
+         "time", "chain", "clock"]))
     wrap = st.booleans()
     if kind == "op":
         op = draw(st.sampled_from(OPERATORS))
@@ -70,6 +72,10 @@ def expressions(draw, names: tuple[str, ...], depth: int = 3) -> str:
         functions = CALLS[kind]
         fn = functions[0] if len(functions) == 1 else draw(st.sampled_from(functions))
         return f"{fn}({', '.join(draw(sub) for _ in range(ARITY.get(fn, 1)))})"
+    if kind == "clock":  # the one case of GET TIME VALUE PySD computes, or a GAME
+        if draw(st.booleans()):
+            return f"GET TIME VALUE(0, {draw(sub)}, 0)"
+        return f"GAME({draw(sub)})"
     if kind == "inline":
         return f"WITH LOOKUP({draw(sub)}, ([(-5,-5)-(5,5)],(-1,2),(0,-1),(2,2)))"
     return f"IF THEN ELSE({draw(conditions(names, depth - 1))}, {draw(sub)}, {draw(sub)})"
@@ -94,8 +100,8 @@ def conditions(draw, names, depth):
 @st.composite
 def models(draw) -> str:
     """A whole model: constants, a lookup, auxiliaries each using the ones before, a stock
-    and, sometimes, a SMOOTH, DELAY, DELAY FIXED, INITIAL or ACTIVE INITIAL of an
-    auxiliary."""
+    and, sometimes, a SMOOTH, DELAY, DELAY FIXED, INITIAL, ACTIVE INITIAL, TREND, FORECAST
+    or SAMPLE IF TRUE of an auxiliary."""
     names = list(CONSTANTS) + ["stock"]
     equations = dict(CONSTANTS)
     for i in range(draw(st.integers(1, 3))):
@@ -104,10 +110,14 @@ def models(draw) -> str:
     aux = [n for n in names if n.startswith("a")]
     kind = draw(st.sampled_from(["none", "SMOOTH", "SMOOTH3", "DELAY1", "DELAY3",
                                  "DELAY FIXED", "INITIAL", "SMOOTHI", "DELAY N",
-                                 "ACTIVE INITIAL"]))
+                                 "ACTIVE INITIAL", "MACRO"]
+                                + ["TREND", "FORECAST", "SAMPLE IF TRUE"] * 2))
+    macro = ""
     source = draw(st.sampled_from(aux))
     if kind in ("SMOOTH", "SMOOTH3", "DELAY1", "DELAY3"):
-        equations["late"] = f"{kind}({source}, {draw(st.sampled_from(['1', '2.0', 'c1']))})"
+        # 0.5 is shorter than 3 x TIME STEP: PySD lowers a DELAY3's order to 2
+        times = ["1", "2.0", "c1", "0.5"]
+        equations["late"] = f"{kind}({source}, {draw(st.sampled_from(times))})"
     elif kind == "DELAY FIXED":
         equations["late"] = f"DELAY FIXED({source}, {draw(st.sampled_from(['0.5', '1']))}, 3)"
     elif kind == "SMOOTHI":
@@ -117,18 +127,45 @@ def models(draw) -> str:
         equations["late"] = (f"SMOOTHI({source}, 1.5, "
                              f"0.5 * ({draw(expressions(('c1', 'c2'), 1))}))")
     elif kind == "DELAY N":
-        equations["late"] = f"DELAY N({source}, 2, 0, 2)"
+        equations["late"] = f"DELAY N({source}, {draw(st.sampled_from(['2', '0.25']))}, 0, 2)"
+    elif kind == "TREND":
+        equations["late"] = (f"TREND({source}, {draw(st.sampled_from(['1', '2.0', 'c4']))}, "
+                             f"{draw(expressions(tuple(CONSTANTS), 1))})")
+    elif kind == "FORECAST":
+        equations["late"] = (f"FORECAST({source}, {draw(st.sampled_from(['1', '0.5', 'c1']))}"
+                             f", {draw(st.sampled_from(['0', '2.5', 'c2']))})")
+    elif kind == "SAMPLE IF TRUE":
+        condition = draw(conditions(tuple(names), 2))
+        equations["late"] = (f"SAMPLE IF TRUE({condition}, {source}, "
+                             f"{draw(expressions(tuple(CONSTANTS), 1))})")
     elif kind == "ACTIVE INITIAL":
         equations["late"] = (f"ACTIVE INITIAL({source}, "
                              f"{draw(expressions(tuple(CONSTANTS), 1))})")
     elif kind == "INITIAL":
         equations["late"] = f"INITIAL({source})"
+    elif kind == "MACRO":  # called twice: each call has its own copy (and stock)
+        macro = draw(macros())
+        equations["late"] = f"MAC({source}, c1) - MAC({draw(st.sampled_from(aux))}, c4)"
     flow_names = tuple(names + (["late"] if "late" in equations else []))
     equations["stock"] = (f"INTEG({draw(expressions(flow_names, 2))}, "
                           f"{draw(expressions(tuple(CONSTANTS), 2))})")
     equations.update(CONTROLS)
     body = "".join(f"{n} = {e}\n\t~\t\n\t~\t\n\t|\n" for n, e in equations.items())
-    return "{UTF-8}\n" + TABLE + "\n\t~\t\n\t~\t\n\t|\n" + body
+    return "{UTF-8}\n" + macro + TABLE + "\n\t~\t\n\t~\t\n\t|\n" + body
+
+
+@st.composite
+def macros(draw) -> str:
+    """A macro MAC(mx, my): an expression of its parameters, through a variable of its
+    own, or a stock of its own."""
+    # the model's lookup table is not a name inside the macro: a function of one argument
+    inner = draw(expressions(("mx", "my"), 2)).replace("tab(", "ABS(")
+    own = draw(expressions(("mx", "my", "part"), 2)).replace("tab(", "ABS(")
+    body = f"INTEG({own}, my)" if draw(st.booleans()) else own
+    return (":MACRO: MAC(mx, my)\n"
+            f"MAC = {body}\n\t~\t\n\t~\t\n\t|\n"
+            f"part = {inner}\n\t~\t\n\t~\t\n\t|\n"
+            ":END OF MACRO:\n")
 
 
 class PySDFailed(Exception):

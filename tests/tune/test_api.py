@@ -8,12 +8,14 @@ import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
+from scipy import stats
 
 from sim.cli import main
 from sim.tune import spread
 from sim.tune.app import create_app
 from sim.tune.session import Tuner
 
+from .. import reference
 from ..conftest import LOOPS_OFF, MODEL, REPO
 from .conftest import cli_targets
 
@@ -43,13 +45,20 @@ def test_a_moved_slider_gives_what_sim_run_set_gives(opened, tmp_path):
     info, session = start(client)
     sei = next(p for p in info["parameters"] if p["name"] == "sei real growth")
     assert (sei["zh"], sei["unit"], sei["value"], sei["min"], sei["max"], sei["sector"]) == \
-        ("战略性新兴产业增加值实际年均增速", "1/Year", 0.08, -0.2, 0.3, "industry")
+        ("战略性新兴产业增加值实际年均增速", {"zh": "1/年", "en": "1/Year"}, 0.08, -0.2, 0.3,
+         "industry")
     assert {p["name"] for p in info["loops"]} == set(LOOPS_OFF)
     body = {"constants": {"sei real growth": 0.1, "innovation loop strength": 0}}
     page = client.post("/api/run", json=body, headers=session).json()
     cli = cli_targets(tmp_path, opened, "--set", "sei real growth=0.1",
                       "--set", "innovation loop strength=0")
     assert_same_targets(page, cli)
+    units = {t["id"]: t["unit"] for t in page["targets"] + page["tracked"]}
+    assert units["high_value_patents_per_10k"] == {"zh": "件", "en": "count"}
+    assert units["port_container_throughput"] == {"zh": "万标准箱", "en": "10 thousand TEU"}
+    assert units["logistics_va"] == {"zh": "亿元", "en": "100m yuan"}
+    projected = {t["id"]: t["projected"] for t in page["targets"]}
+    assert projected["sei_va_growth"] == pytest.approx(10.0, abs=1e-9)  # exact, loop off
     sei_chart = next(c for c in page["charts"] if c["id"] == "sei_va_growth")
     # the path a CAGR target of 8% needs, from the 2020 level of 1016
     assert sei_chart["required"][-1] == [2025, pytest.approx(1016 * 1.08 ** 5)]
@@ -64,6 +73,12 @@ def test_series_by_year_match_a_scenario_file_with_them(opened, tmp_path):
     file.write_text("extends: baseline.yaml\nseries:\n  services real shock: "
                     "{2022: -0.03, 2023: 0.01}\n", encoding="utf-8")
     assert_same_targets(page, cli_targets(tmp_path, file))
+    # the shock moves every producer-services sector: PySD with the same yearly values
+    shock = reference.by_year("services real shock", {2022: -0.03, 2023: 0.01})
+    expected = reference.run({"services real shock": shock}).loc[2025.0]
+    projected = {t["id"]: t["projected"] for t in page["targets"]}
+    assert projected["finance_va"] == pytest.approx(expected["finance va"], rel=1e-9)
+    assert projected["logistics_va"] == pytest.approx(expected["logistics va"], rel=1e-9)
 
 
 def test_bad_values_get_one_line_each_and_no_traceback(opened):
@@ -149,6 +164,9 @@ def test_anchored_page_equals_sim_run_with_actuals(opened, tmp_path):
     assert_same_targets(page, cli)
     hte = next(c for c in page["charts"] if c["id"] == "high_tech_enterprises")
     assert [2021, 5554.0] in hte["actuals"]  # calibration/data/actuals.csv
+    # anchored: the path goes through the actuals up to the as-of year (none for 2022)
+    assert hte["years"][:2] == [2020, 2021]
+    assert hte["values"][:2] == pytest.approx([4396.0, 5554.0], rel=1e-9)
     client.post("/api/save", json={"name": "anchored"}, headers=session)
     doc = yaml.safe_load(opened.with_name("anchored.yaml").read_text(encoding="utf-8"))
     assert doc["as_of"] == 2022 and doc["actuals"].endswith("calibration/data/actuals.csv")
@@ -198,6 +216,14 @@ def test_unchanged_values_give_the_scenarios_own_probabilities(opened, tmp_path)
     assert result.exit_code == 0, result.output
     cli = pd.read_csv(out / "probabilities.csv", encoding="utf-8-sig").set_index("id")
     assert page["probabilities"] == pytest.approx(cli["p_met"].to_dict(), abs=1e-12)
+    # services trade (848.9 in 2020, ≥ 1100 by 2025) depends on its growth alone, drawn from
+    # N(0.05, 0.02) cut to [-0.02, 0.12]; a Latin hypercube of 2000 puts one draw in each
+    # 1/2000 of that distribution, so its share above the rate needed is exact to 1/2000
+    needed = (1100 / 848.9) ** (1 / 5) - 1
+    growth = stats.truncnorm((-0.02 - 0.05) / 0.02, (0.12 - 0.05) / 0.02, loc=0.05,
+                             scale=0.02)
+    assert page["probabilities"]["services_trade"] == pytest.approx(growth.sf(needed),
+                                                                    abs=1e-3)
 
 
 def test_recentred_distributions_stay_inside_the_range():

@@ -114,6 +114,8 @@ def test_tuning_page_in_headless_chromium(page_server, tmp_path):
         cli_off = run_targets(tmp_path, opened, "--set", "sei real growth=0.1",
                               "--set", "innovation loop strength=0")
         assert_table_is(page.evaluate(TABLE), cli_off)
+        # with its loop off, SEI grows at exactly the slider's 10% a year
+        assert page.evaluate(TABLE)["sei_va_growth"]["text"] == "10.00"
 
         # pin, then move on: the pinned run stays in the table and in grey on the charts
         with page.expect_response("**/api/pin"):

@@ -1,34 +1,13 @@
 // sim tune: sliders -> POST /api/run -> targets table and ECharts charts. Plain JS, no build.
 "use strict";
 
-const WORDS = {
-  zh: {title: "情景调参", pin: "固定为参照", unpin: "取消参照", uncertainty: "不确定性分析",
-       save: "另存为情景", save_name: "新情景名称", other_lang: "English", loops: "反馈回路",
-       indicator: "指标", target: "目标", projected: "预测", gap: "差距", status: "状态",
-       pinned: "参照", p_met: "达标概率", tracked: "跟踪指标（未建模）", close: "关闭",
-       years_help: "逐年取值（留空则用滑块的值）：某年的值决定上一年到该年的变化。",
-       met: "达标", exceeded: "超额", below: "低于目标", above: "高于区间", years: "逐年", required: "目标所需路径",
-       actual: "实际", band: "5–95%区间", running: "计算中…", ran: "已更新", range: "范围",
-       scenario_value: "情景值", saved: "已保存：", members: "个样本", name_needed:
-       "请先填写新情景名称。", sector: "", on: "开", off: "关", year_table: "逐年取值"},
-  en: {title: "Scenario tuning", pin: "Pin as reference", unpin: "Unpin",
-       uncertainty: "Run uncertainty", save: "Save as scenario", save_name: "new scenario name",
-       other_lang: "中文", loops: "Feedback loops", indicator: "Indicator", target: "Target",
-       projected: "Projected", gap: "Gap", status: "Status", pinned: "Pinned",
-       p_met: "P(met)", tracked: "Tracked targets (not modelled)", close: "Close",
-       years_help: "Values year by year (empty: the slider's value); a year's value sets the " +
-                   "change from the year before.",
-       met: "met", exceeded: "exceeded", below: "below", above: "above band", years: "years",
-       required: "path the target needs", actual: "actual", band: "5-95% band",
-       running: "running…", ran: "updated", range: "range", scenario_value: "scenario",
-       saved: "Saved: ", members: "members", name_needed: "Give the new scenario a name first.",
-       on: "on", off: "off", year_table: "Year by year"},
-};
 const FONT = getComputedStyle(document.documentElement).fontFamily;
 const S = {lang: "zh", session: null, info: null, constants: {}, series: {}, result: null,
            pinned: null, spread: null, inflight: false, pending: false, charts: {}};
 const $ = (sel) => document.querySelector(sel);
-const w = (key) => WORDS[S.lang][key] ?? key;
+// the page's words come with the session (`tune_page_` entries of sim/messages.csv)
+const w = (key) => S.info?.words[S.lang][key] ?? key;
+const fill = (key, fields) => w(key).replace(/\{(\w+)\}/g, (_, f) => fields[f]);
 
 async function api(path, body) {
   const headers = {"Content-Type": "application/json"};
@@ -52,6 +31,8 @@ function fmt(v, digits = 2) {
 }
 
 function paramLabel(p) { return S.lang === "zh" ? p.zh : p.name; }
+
+function paramUnit(p) { return p.unit[S.lang]; }
 
 // ---- controls ----------------------------------------------------------------------------
 function buildControls() {
@@ -101,7 +82,8 @@ function paramControl(p) {
     <datalist id="${listId}"><option value="${p.value}"></option></datalist>`;
   div.querySelector("b").textContent = paramLabel(p);
   div.querySelector(".meta").textContent =
-    `${p.unit} · ${w("range")} ${range} · ${w("scenario_value")} ${p.value}`;
+    [paramUnit(p), `${w("range")} ${range}`, `${w("scenario_value")} ${p.value}`]
+      .filter(Boolean).join(" · ");
   div.title = `${p.name}: ${p.description}`;
   const slider = div.querySelector("input[type=range]");
   Object.assign(slider, {min: p.low, max: p.high, step: "any", value});
@@ -141,7 +123,8 @@ function setConstant(p, v) {
 }
 
 function openYears(p) {
-  $("#years-title").textContent = `${w("year_table")}: ${paramLabel(p)} (${p.unit})`;
+  $("#years-title").textContent = `${w("year_table")}: ${paramLabel(p)}` +
+    (paramUnit(p) ? ` (${paramUnit(p)})` : "");
   const body = $("#years-table tbody");
   body.replaceChildren();
   for (const year of S.info.years) {
@@ -203,15 +186,8 @@ function targetText(t) {
   const sign = {approx: "≈", at_least: "≥", reach: "≥"}[t.comparator];
   const tol = t.comparator === "approx" && t.tolerance !== null ? `±${t.tolerance}` : "";
   const value = `${sign}${t.target}${tol}`;
-  if (t.measure === "level") return `${value} ${unitText(t.unit)}`;
-  if (S.lang === "zh") return `${t.measure === "cagr" ? "年均" : "累计"}${value} %`;
-  return t.measure === "cagr" ? `${value} %/year` : `total ${value} %`;
-}
-
-function unitText(u) {
-  const zh = {"100 million yuan": "亿元", "count": "家", "enterprises": "家"};
-  const en = {"100 million yuan": "100m yuan"};
-  return (S.lang === "zh" ? zh : en)[u] ?? u;
+  if (t.measure === "level") return `${value} ${t.unit[S.lang]}`;
+  return fill(t.measure, {value});
 }
 
 function render() {
@@ -303,7 +279,7 @@ function chartOption(c, t) {
   return {
     animation: false, textStyle: {fontFamily: FONT},
     title: {text: S.lang === "zh" ? t.zh : t.en,
-            subtext: `${S.lang === "zh" ? c.unit.zh : unitText(c.unit.en)} · ${targetText(t)}`,
+            subtext: `${c.unit[S.lang]} · ${targetText(t)}`,
             left: 6, top: 2, textStyle: {fontSize: 13, fontFamily: FONT},
             subtextStyle: {fontFamily: FONT}},
     grid: {left: 56, right: 14, top: 52, bottom: 46},
@@ -393,7 +369,7 @@ async function save() {
   try {
     const out = await api("/api/save", {name});
     showProblems(null);
-    $("#status-line").textContent = `${w("saved")}${out.path}`;
+    $("#status-line").textContent = fill("saved", {path: out.path});
   } catch (problems) { showProblems(problems); }
 }
 
