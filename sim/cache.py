@@ -181,7 +181,7 @@ def code_digest() -> str:
     """A digest of the code that builds cached entries, so a code change rebuilds them."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for source in ("cache.py", "model.py", "charts/font.py",
+    for source in ("cache.py", "model.py", "datafiles.py", "charts/font.py",
                    *sorted(f"engine/{p.name}" for p in (here / "engine").glob("*.py"))):
         digest.update((here / source).read_bytes())
     return digest.hexdigest()

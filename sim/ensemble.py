@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .engine import batch, pysd_engine
+from .engine import batch, external, pysd_engine
 from .scenario import Scenario
 from .yearly import step_function
 
@@ -110,6 +110,7 @@ def _with_batch(scenario, draws, progress, outputs, resolved) -> Ensemble:
         {batch.key(name) for name in scenario.series})
     values = {k: np.empty((len(times), n)) for k in wanted}
     anchored = _anchoring(scenario)
+    data = external.data_series(c, scenario.model, scenario.data)
     for start in range(0, n, CHUNK):
         chunk = draws.iloc[start:start + CHUNK]
         stop = start + len(chunk)
@@ -122,7 +123,7 @@ def _with_batch(scenario, draws, progress, outputs, resolved) -> Ensemble:
             solution = solve(scenario, *anchored, members=drawn)
             params.update({batch.key(k): v for k, v in solution.initial.items()})
             solved = solution.shocks
-        series = _series_functions(scenario, {**resolved, **drawn}, solved)
+        series = {**data, **_series_functions(scenario, {**resolved, **drawn}, solved)}
         batch.simulate(c, params, scenario.time, series, wanted,
                        out={k: v[:, start:stop] for k, v in values.items()})
         if progress:

@@ -5,11 +5,17 @@ the repository, the .mdl is copied into a cache folder keyed by its SHA-256 (and
 and code versions, see sim/cache.py) and translated there once; later runs load that file
 once its signature is checked. Each run loads a fresh model object, because PySD
 keeps parameter changes on the object between runs.
+
+The translation depends on the .mdl alone (PySD translates without reading the model's data;
+subscript ranges read from a file are resolved first, and the files recorded). The data files
+a model reads (GET XLS / GET DIRECT) are read when it is loaded, relative to the .mdl's own
+folder, so that they are always the files beside the model (sim/datafiles.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import pickle
 import shutil
@@ -19,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cache, folders
+from . import cache, datafiles, folders
 from .bundled import default_model
 from .errors import SimError
 
@@ -27,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 DEFAULT_MODEL = default_model()
+SOURCES = "sources.json"  # in a translation's folder: the data files it read, with hashes
 CONTROL_NAMES = ("INITIAL TIME", "FINAL TIME", "TIME STEP", "SAVEPER")
 
 
@@ -62,9 +69,11 @@ def translated(mdl: Path) -> Path:
     if folder.exists():
         problem = cache.check_folder(folder)
         if problem is None and py.is_file():
-            return py
-        cache.notice(f"{folder}: cached translation rejected ({problem or 'incomplete'}); "
-                     "translating the model again.")
+            if not datafiles.changed(mdl, _sources(folder)):
+                return py
+        else:
+            cache.notice(f"{folder}: cached translation rejected ({problem or 'incomplete'}); "
+                         "translating the model again.")
         shutil.rmtree(folder, ignore_errors=True)
     try:
         _translate(mdl, folder)
@@ -75,21 +84,45 @@ def translated(mdl: Path) -> Path:
     return py
 
 
+def _sources(folder: Path) -> dict[str, str]:
+    """The data files a signed translation was made from, with their hashes."""
+    try:
+        return json.loads((folder / SOURCES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def _translate(mdl: Path, folder: Path) -> None:
-    """Translate `mdl` with PySD into a new folder, sign it, and move it to `folder`."""
+    """Translate `mdl` with PySD into a new folder, sign it, and move it to `folder`.
+
+    Only writing raises OSError here: a problem PySD has with the model or its data is a
+    SimError naming the model."""
     folder.parent.mkdir(mode=0o700, exist_ok=True)
     with folders.fresh_folder(folder.parent, ".translating-") as work:
         shutil.copyfile(mdl, work / mdl.name)
-        pysd = pysd_quietly()
+        pysd_quietly()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            from pysd.builders.python.python_model_builder import ModelBuilder
+            from pysd.translators.vensim.vensim_file import VensimFile
+
             try:
-                pysd.read_vensim(str(work / mdl.name))
-            except OSError:
+                vensim = VensimFile(str(work / mdl.name))
+                vensim.parse()
+                abstract = vensim.get_abstract_model()
+                sources = datafiles.resolve_subscripts(abstract, mdl)
+                builder = ModelBuilder(abstract)
+            except SimError:
                 raise
             except Exception as exc:  # PySD raises many kinds on a bad model
-                raise SimError(f"{mdl}: PySD cannot translate this model ({exc}). "
-                               "Open it in Vensim or check its syntax.") from exc
+                raise _untranslatable(mdl, exc) from exc
+            try:
+                builder.build_model()
+            except OSError:
+                raise
+            except Exception as exc:
+                raise _untranslatable(mdl, exc) from exc
+        (work / SOURCES).write_text(json.dumps(sources, sort_keys=True), encoding="utf-8")
         cache.sign_folder(work)
         try:
             work.rename(folder)
@@ -98,16 +131,52 @@ def _translate(mdl: Path, folder: Path) -> None:
                 raise
 
 
-def load(mdl: Path):
-    """A fresh PySD model object for `mdl` (never one that has run before); a translation
-    this PySD cannot load is made again once."""
+def _untranslatable(mdl: Path, exc: Exception) -> SimError:
+    return SimError(f"{mdl}: PySD cannot translate this model ({datafiles.said(exc)}). "
+                    "Open it in Vensim or check its syntax.")
+
+
+def _externals(model) -> list:
+    """PySD's external objects (GET XLS / GET DIRECT data) of a model and of its macros."""
+    found = list(model._external_elements)
+    for macro in model._macro_elements:
+        found += _externals(macro)
+    return found
+
+
+def _initialize(model, mdl: Path):
+    """Initialize a PySD model loaded without it, its data files read from the .mdl's own
+    folder (PySD would look beside the translation, in the cache)."""
+    root = Path(mdl).resolve().parent
+    for ext in _externals(model):
+        for name in ext.files:
+            datafiles.path(mdl, name)
+        ext.root = root
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            model.initialize_external_data()
+        except Exception as exc:  # a sheet, cell or range PySD cannot read
+            raise SimError(datafiles.unreadable(mdl, exc)) from exc
+        try:
+            model.initialize()
+        except Exception as exc:  # an initial value PySD cannot compute
+            raise SimError(f"{mdl}: PySD cannot initialize this model ({datafiles.said(exc)})."
+                           " Check its initial values in Vensim.") from exc
+    return model
+
+
+def load(mdl: Path, data=()):
+    """A fresh PySD model object for `mdl` (never one that has run before), its DATA
+    variables read from the files `data`; a translation this PySD cannot load is made again
+    once."""
     pysd = pysd_quietly()
     for attempt in (1, 2):
         py = translated(mdl)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                return pysd.load(str(py))
+                model = pysd.load(str(py), initialize=False)
             except Exception as exc:  # an old or damaged translation
                 if attempt == 2:
                     raise SimError(f"{mdl}: PySD cannot load its translation ({exc}). "
@@ -115,6 +184,14 @@ def load(mdl: Path):
                 cache.notice(f"{py.parent}: cached translation failed to load ({exc}); "
                              "translating the model again.")
                 shutil.rmtree(py.parent, ignore_errors=True)
+                continue
+            if data:  # loaded again with them: what fails now is the data's
+                try:
+                    model = pysd.load(str(py), data_files=[str(p) for p in data],
+                                      initialize=False)
+                except Exception as exc:
+                    raise SimError(datafiles.unreadable_data(mdl, data, exc)) from exc
+        return _initialize(model, mdl)
 
 
 def _limit(value) -> float | None:
@@ -152,6 +229,9 @@ class ModelInfo:
         self.path = Path(mdl).resolve()
         self.sha256 = file_sha256(self.path) if self.path.is_file() else ""
         model = load(self.path)
+        # the data files its values come from, so that a cached catalogue follows them
+        self.sources = {**_sources(translated(self.path).parent), **datafiles.hashes(
+            self.path, [name for ext in _externals(model) for name in ext.files])}
         doc = model.doc
         self.doc = doc
         self.variables = list(doc["Real Name"])
@@ -170,10 +250,13 @@ class ModelInfo:
                 value = float(value)
             except (TypeError, ValueError):
                 continue
-            lo, hi = (row["Limits"] if isinstance(row["Limits"], tuple) else (None, None))
+            # Vensim's [min, max] or [min, max, increment]; the increment is the slider's
+            lo, hi = (row["Limits"][:2] if isinstance(row["Limits"], tuple) else (None, None))
             self.parameters[row["Real Name"]] = Parameter(
                 row["Real Name"], row["Py Name"], value, str(row["Units"] or ""),
                 _limit(lo), _limit(hi), " ".join(str(row["Comment"] or "").split()))
+        units = doc.set_index("Real Name")["Units"]
+        self.time_unit = str(units.get("TIME STEP") or "") if "TIME STEP" in units else ""
         self.time = {
             "initial": float(model.components.initial_time()),
             "final": float(model.components.final_time()),
@@ -217,12 +300,15 @@ def _isnan(value) -> bool:
 def cached_object(mdl: Path, sha: str, name: str, build):
     """An object derived from `mdl`, pickled in the model's cache folder so that later
     processes skip PySD (and its import) entirely. The pickle is signed (sim/cache.py) and
-    unpickled only if its signature holds; one that fails is rebuilt, with a notice."""
+    unpickled only if its signature holds; one that fails is rebuilt, with a notice. One
+    built from data files that have changed since (its `sources`) is rebuilt silently."""
     path = model_folder(mdl, sha) / f"{name}.pickle"
     try:
         data = cache.fetch(path)
         if data is not None:
-            return pickle.loads(data)
+            obj = pickle.loads(data)
+            if not datafiles.changed(mdl, getattr(obj, "sources", {})):
+                return obj
     except Exception as exc:  # damaged, forged, or from classes that changed
         cache.notice(f"{path}: cached entry rejected ({exc}); rebuilding it.")
     obj = build()
@@ -245,4 +331,8 @@ def info(mdl: Path) -> ModelInfo:
     path = Path(mdl).resolve()
     if not path.is_file():
         raise SimError(f"{mdl}: model file not found. Check the scenario's 'model:' path.")
-    return _info_cached(str(path), file_sha256(path))
+    found = _info_cached(str(path), file_sha256(path))
+    if datafiles.changed(path, found.sources):  # a data file changed within this process
+        _info_cached.cache_clear()
+        found = _info_cached(str(path), file_sha256(path))
+    return found

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import distributions, modelcheck, schema, timespan
 from . import model as model_mod
 from . import targets as targets_mod
-from .errors import InputError, Problem
+from .errors import InputError, Problem, SimError
 from .names import check_output_name
 from .schema import types
 from .schema.scenario import ScenarioFile
@@ -49,6 +49,7 @@ class Scenario:
     uncertainty: dict = field(default_factory=dict)
     actuals: Path | None = None
     as_of: int | None = None
+    data: tuple[Path, ...] = ()  # files the model's DATA variables are read from
 
     def resolved_constants(self, info: model_mod.ModelInfo) -> dict[str, float]:
         """Every parameter of the model with the value this scenario runs it with."""
@@ -72,6 +73,7 @@ class Scenario:
             **({"uncertainty": self.uncertainty} if self.uncertainty.get("parameters") else {}),
             **({"actuals": str(self.actuals)} if self.actuals else {}),
             **({"as_of": self.as_of} if self.as_of is not None else {}),
+            **({"data": [str(p) for p in self.data]} if self.data else {}),
         }
 
 
@@ -92,6 +94,8 @@ def _check_file(data, path: Path, display: str, problems: list[Problem]) -> dict
     for key in ("extends", "model", "actuals"):
         if key in given:
             part[key] = (path.parent / getattr(checked, key)).resolve()
+    if "data" in given:
+        part["data"] = tuple((path.parent / f).resolve() for f in checked.data or ())
     if "time" in given:
         part["time"] = {k: getattr(checked.time, k) for k in checked.time.model_fields_set}
     for key in ("constants", "series", "targets"):
@@ -165,7 +169,7 @@ def load(path: str | Path, constants: Mapping[str, float] | None = None) -> Scen
         disp = display_path(file)
         if "model" in part:
             model_path, model_where = part["model"], (disp, part["_lines"].get("model"))
-        inherited.update({k: part[k] for k in ("actuals", "as_of") if k in part})
+        inherited.update({k: part[k] for k in ("actuals", "as_of", "data") if k in part})
         merged["time"].update({k: (v, disp, _line(part, "time", k))
                                for k, v in part.get("time", {}).items()})
         for name, (value, line) in part["constants"].items():
@@ -183,6 +187,11 @@ def load(path: str | Path, constants: Mapping[str, float] | None = None) -> Scen
             problems.append(Problem(display_path(file), "actuals", f"file not found: "
                                     f"{part['actuals']}. Give a path relative to the scenario "
                                     "file.", part["_lines"].get("actuals")))
+        for found in part.get("data", ()):
+            if not found.is_file():
+                problems.append(Problem(display_path(file), "data", f"file not found: "
+                                        f"{found}. Give a path relative to the scenario file.",
+                                        part["_lines"].get("data")))
     where = model_where or (display, None)
     if not model_path.is_file():
         raise InputError(problems + [Problem(where[0], "model", f"model file not found: "
@@ -225,8 +234,11 @@ def _line(part: dict, section: str, key: str) -> int | None:
 
 
 def _model_problem(exc: Exception) -> str:
-    """One line for a model that cannot be read, whatever PySD raised."""
+    """One line for a model that cannot be read, whatever PySD raised (our own messages,
+    which say what to do, whole; PySD's cut short)."""
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, SimError):
+        return text
     if len(text) > 200:
         text = text[:197] + "..."
     if "PySD" in text or "not found" in text or "Vensim" in text:
@@ -256,7 +268,7 @@ def with_values(base: Scenario, file: str, time: dict | None = None,
     scenario = Scenario(name=base.name, path=base.path, files=list(base.files),
                         model=base.model, title=dict(base.title),
                         description=dict(base.description), uncertainty=base.uncertainty,
-                        actuals=base.actuals, as_of=base.as_of)
+                        actuals=base.actuals, as_of=base.as_of, data=base.data)
     problems: list[Problem] = []
     _validate_against_model(scenario, merged, model_mod.info(base.model), problems)
     if problems:
@@ -290,7 +302,7 @@ def _validate_against_model(scenario, merged, info, problems):
     time = dict(info.time)
     time.update({k: v for k, (v, _, _) in merged["time"].items()})
     where = display_path(scenario.path)
-    for key, message in timespan.problems(time):
+    for key, message in timespan.problems(time, info.time_unit):
         _, file, line = merged["time"].get(key.split(".")[1], (None, where, None))
         problems.append(Problem(file, key, message, line))
     scenario.time = time

@@ -274,5 +274,8 @@ def check_failure(result, out: Path, files: set[str]) -> None:
     for line in lines:
         match = LINE.fullmatch(line)
         assert match, line
-        assert match["file"].removeprefix("Error: ") in files, (line, files)
+        named = match["file"].removeprefix("Error: ")
+        if named not in files and named.startswith("--"):  # an option's value: its input
+            named = match["key"]
+        assert named in files, (line, files)
     assert not out.exists()

@@ -63,3 +63,12 @@ def test_parameters_table_lists_defaults_and_ranges():
 def test_a_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(SimError, match="model file not found"):
         model.info(tmp_path / "nope.mdl")
+
+
+def test_a_range_with_an_increment_keeps_its_bounds(tmp_path):
+    from .conftest import vensim_model
+
+    mdl = tmp_path / "slider.mdl"
+    mdl.write_text(vensim_model({"rate": ("0.5", "1/Year [-1, 2, 0.25]")}), encoding="utf-8")
+    p = model.info(mdl).parameter("rate")
+    assert (p.value, p.minimum, p.maximum) == (0.5, -1, 2)

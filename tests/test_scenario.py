@@ -70,7 +70,7 @@ def test_all_problems_are_reported_at_once(write_scenario):
         "s.yaml:6: constants.gdp | 'gdp' is computed by the model, not a constant; set one of "
         "its inputs instead.",
         "s.yaml:7: seires | unknown key. Allowed: name, title, description, extends, model, "
-        "actuals, as_of, time, constants, series, targets, uncertainty. Did you mean 'series'?",
+        "actuals, as_of, data, time, constants, series, targets, uncertainty. Did you mean 'series'?",
     ]
 
 

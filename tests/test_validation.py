@@ -95,8 +95,8 @@ SCENARIO_CASES = [
      "0.05."),
     ("time: {final: 1000000000}\n", "s.yaml:2: time.final | must be a number of years from "
      "-9999 to 9999; got 1000000000."),
-    ("time: {final: 2400}\n", "s.yaml:2: time.final | a run of 380 years; at most 300 are "
-     "allowed. Bring time.final closer to time.initial."),
+    ("time: {final: 2400}\n", "s.yaml:2: time.final | a run of 380 years; at most 300 years "
+     "are allowed. Bring time.final closer to time.initial."),
     ("time: {step: 0.0000001}\n", "s.yaml:2: time.step | 5e+07 steps from 2020 to 2025; at "
      "most 100,000 are allowed. Use a larger step."),
     ("title: {zh: , en: x}\n", "s.yaml:2: title.zh | must be text; got nothing (null)."),
@@ -238,6 +238,19 @@ def test_differential_evolution_at_its_smallest_budget_keeps_a_best_point(tmp_pa
     assert not cal.converged and cal.runs <= 33  # the search stays within max_runs
     assert all(p.lower <= v <= p.upper for p, v in zip(spec.parameters,
                                                        cal.parameters["estimate"]))
+
+
+@pytest.mark.parametrize("time, unit, expected", [
+    ({"initial": 0, "final": 571, "step": 1, "saveper": 1}, "Day", []),  # 1.6 years
+    ({"initial": 0, "final": 4000, "step": 1, "saveper": 1}, "Months",
+     [("time.final", "a run of 4000 Months (333 years); at most 300 years are allowed. Bring "
+                     "time.final closer to time.initial.")]),
+    ({"initial": 0, "final": 4000, "step": 1, "saveper": 1}, "widgets", []),  # steps only
+])
+def test_a_span_is_counted_in_years_of_the_models_time_unit(time, unit, expected):
+    from sim import timespan
+
+    assert timespan.problems(time, unit) == expected
 
 
 @pytest.mark.parametrize("time, expected", [

@@ -210,7 +210,8 @@ class _Vectoriser:
         aux.update(loose_aux)
         states.update(loose)
         return Arrays(self.m.real_names, self.m.constants, aux, list(states.values()),
-                      self.m.lookups, dict(self.blocks), dict(self.location))
+                      self.m.lookups, sources=self.m.sources, data=self.m.data,
+                      blocks=dict(self.blocks), location=dict(self.location))
 
     def _definition(self, flat: str):
         """An element's equation, or ("input",) for a constant or a value given per run."""

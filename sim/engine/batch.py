@@ -49,7 +49,8 @@ def compile_model(mdl: Path) -> Compiled:
     model = translate(mdl)
     c = Compiled(**model.__dict__)
     timegrid.controls(c)  # time settings the grid can follow, or Unsupported
-    program(c, set(), set(), set(), c.outputs())  # every equation has code, or Unsupported
+    # every equation has code, or Unsupported (DATA variables come as series)
+    program(c, set(), set(c.data), set(), c.outputs())
     return c
 
 
@@ -70,11 +71,17 @@ def _compiled_cached(path: str, sha: str) -> Compiled:
 
 
 def compiled(mdl: Path) -> Compiled:
-    """The compiled model, cached per file content within a process."""
+    """The compiled model, cached per file content within a process, and made again when a
+    data file it read has changed."""
+    from .. import datafiles
     from ..model import file_sha256
 
     path = Path(mdl).resolve()
-    return _compiled_cached(str(path), file_sha256(path))
+    found = _compiled_cached(str(path), file_sha256(path))
+    if datafiles.changed(path, found.sources):
+        _compiled_cached.cache_clear()
+        found = _compiled_cached(str(path), file_sha256(path))
+    return found
 
 
 def _constants(c: Compiled) -> dict:

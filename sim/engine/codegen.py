@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import arrays, functions, vectors
+from . import arrays, external, functions, vectors
 from .translate import CONTROLS, Model, Unsupported, refs
 
-ENV = {**functions.ENV, **vectors.ENV}  # what generated code may call
+ENV = {**functions.ENV, **vectors.ENV, **external.ENV}  # what generated code may call
 # PySD's python_expressions_builder: template and arithmetic order (0 binds tightest)
 OPERATORS = {
     "^": ("{0}**{1}", 1), "*": ("{0}*{1}", 2), "/": ("{0}/{1}", 2),
@@ -41,13 +41,14 @@ OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz"
        "allocate_available": "_allocate_available"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",
          "pulse_train": "_pulse_train(t, {})"}
+TIMED.update(external.TIMED)  # DATA variables: a time series read at t
 HEAVY = {"exp", "ln", "log", "sqrt", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh",
          "cosh", "tanh", "power"}
 REDUCE = {"sum": "np.add", "prod": "np.multiply", "vmin": "np.minimum", "vmax": "np.maximum"}
 ARRAY = {"nums", "gather", "kstack", "reduce", "rows", "assemble", "lookups", "vec", "span"}
 # numpy array operations per call, for the benchmark's floor
 COST = {"xidz": 6, "zidz": 6, "quantum": 5, "modulo": 6, "step": 3, "ramp": 5, "pulse": 5,
-        "pulse_train": 12, "log": 3, "lookup": 3}
+        "pulse_train": 12, "log": 3, "lookup": 3, **external.COST}
 
 
 @dataclass
@@ -130,7 +131,8 @@ class Generator:
             if name in self.m.lookups:
                 x, y = self.m.lookups[name]
                 return Code(self.constant(x).src + ", " + self.constant(y).src)
-            if name not in self.inputs and name not in self.aux and name not in self.states:
+            if not any(name in names for names in (self.inputs, self.series, self.aux,
+                                                   self.states)):
                 raise Unsupported(f"a reference to {name}, which has no equation")
             return Code(self.ident(name), dynamic=name in self.dynamic,
                         member=name in self.member)

@@ -37,7 +37,13 @@ def run(scenario: Scenario, columns: list[str] | None = None) -> pd.DataFrame:
     grid = time_grid(scenario.time)
     for name, by_year in scenario.series.items():
         params[name] = step_series(grid, by_year, constants[name])
-    model = model_mod.load(scenario.model)
+    model = model_mod.load(scenario.model, scenario.data)
+    empty = [d.real_name for d in model._data_elements if d.data is None]
+    if empty:
+        from ..datafiles import no_data
+        from ..errors import SimError
+
+        raise SimError(no_data(scenario.model, empty))
     # settings the scenario leaves at the model's values follow the model's equations
     given = overrides(scenario.time, info.time)
     kwargs = dict(params=params, final_time=given.get("final"), time_step=given.get("step"),

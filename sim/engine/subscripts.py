@@ -99,6 +99,11 @@ class Ranges:
         axes = [self.final_range({c[i] for c in defined},
                                  [comp.subscripts[0][i] for comp in element.components])
                 for i in range(width.pop())]
+        if len(element.components) == 1 and not _filled(element.components[0].ast):
+            # PySD widens a lone equation's elements to whole ranges only when it fills an
+            # array (a number, or data read from a file); an expression, a table of numbers
+            # or a stock keeps the elements it names
+            axes = self.expand(element.components[0].subscripts[0])
         out = []
         for combo in product(*axes):
             # PySD gives the elements no equation defines a missing value
@@ -145,6 +150,12 @@ class Ranges:
             if e in mine:
                 return e
         raise Unsupported(f"a reference to subscript {sub} it cannot resolve")
+
+
+def _filled(ast) -> bool:
+    from .external import is_external
+
+    return isinstance(ast, (int, float)) or is_external(ast)
 
 
 def bangs(node) -> list[str]:

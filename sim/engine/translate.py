@@ -5,13 +5,15 @@ Trees are tuples, so that a translated model pickles: ("num", value), ("ref", na
 same way), ("call", function, arguments). SMOOTH, DELAY and INITIAL (and, in memory.py,
 TREND, FORECAST and SAMPLE IF TRUE) become hidden states exactly as PySD's stateful objects
 integrate them; a macro call becomes a hidden copy of the macro's equations (macros.py).
+Data read from files (GET XLS / GET DIRECT CONSTANTS, LOOKUPS, DATA) becomes constants,
+tables and time series (external.py); DATA variables are series that each run supplies.
 Anything else raises Unsupported.
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +60,9 @@ class Model:
     aux: dict[str, tuple]
     states: list[State]
     lookups: dict[str, tuple[np.ndarray, np.ndarray]]
+    sources: dict[str, str] = field(default_factory=dict)  # data files read: their hashes
+    # DATA variables, read from a run's output at each run: (name, elements, element, keyword)
+    data: dict[str, tuple] = field(default_factory=dict)
 
 
 def key(name: str) -> str:
@@ -502,20 +507,45 @@ def translate(mdl: Path) -> Model:
 
     from .subscripts import Ranges
 
+    from .. import datafiles
+    from .external import Reader, is_external
+
     section = abstract.sections[0]
+    read = datafiles.resolve_subscripts(abstract, mdl)
     ranges = Ranges(section)
-    real, lookups, constants, stocks, exprs = {}, {}, {}, {}, {}
+    reader = Reader(mdl, ranges.elements)
+    real, lookups, constants, stocks, exprs, timed, data = {}, {}, {}, {}, {}, {}, {}
     subscripted = set()
     for element in section.elements:
         py = key(element.name)
+        owner = {id(c.ast): c for c in element.components}
         if len(element.components) == 1 and not element.components[0].subscripts[0]:
             pieces = [(py, element.name, (), element.components[0].ast, None)]
         else:
             subscripted.add(py)
             pieces = [(i.flat, i.real, i.binding, i.ast, i.index)
                       for i in ranges.instances(element, py)]
+        tables = all(isinstance(c.ast, (ae.LookupsStructure, ae.GetLookupsStructure))
+                     for c in element.components)
         for flat, name, binding, ast, index in pieces:
+            if tables and isinstance(ast, float):  # an element no table defines
+                continue
             real[flat] = name
+            if is_external(ast):  # read from a file: a constant, a table or a time series
+                kind, found = reader.piece(element.name, owner[id(ast)], binding)
+                if kind == "constant":
+                    constants[flat] = found
+                elif kind == "lookup":
+                    lookups[flat] = found
+                else:
+                    timed[flat] = found
+                continue
+            if isinstance(ast, ae.DataStructure):  # its series comes with each run
+                subs = owner[id(ast)].subscripts[0]
+                data[flat] = (element.name, tuple(tuple(ranges.elements.get(s, [s]))
+                                                  for s in subs),
+                              tuple(e for _, e in binding), owner[id(ast)].keyword)
+                continue
             if isinstance(ast, np.ndarray):
                 ast = ast[index] if index else ast.item()
                 ast = float(ast)
@@ -539,4 +569,6 @@ def translate(mdl: Path) -> Model:
     states = [State(py, tr.instance(b, ast.initial), tr.instance(b, ast.flow))
               for py, (b, ast) in stocks.items()]
     aux.update(tr.aux)
-    return Model(real, constants, aux, states + tr.states, lookups)
+    aux.update(timed)
+    return Model(real, constants, aux, states + tr.states, lookups,
+                 {**read, **reader.sources()}, data)

@@ -65,6 +65,9 @@ class ScenarioFile(Strict):
     actuals: FilePath = Field(None, description="a CSV file of observed values, "
                                                        "relative to this file")
     as_of: Year = None
+    data: list[FilePath] = Field(None, description="files (.tab or .csv, a run's output) the "
+                                                   "model's DATA variables are read from, "
+                                                   "relative to this file")
     time: Time = Field(None, description="a mapping with initial, final, step, saveper")
     constants: ParameterValues = Field(None, description="a mapping of parameter "
                                                                 "names to numbers")
