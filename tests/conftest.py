@@ -54,3 +54,12 @@ def vensim_model(equations: dict, final: float = 2, step: float = 1, saveper: fl
 DECAY = vensim_model({"stock": ("INTEG(-outflow, 100)", "units"),
                       "outflow": ("stock * rate", "units/Year"),
                       "rate": ("0.5", "1/Year [0,1]")}, units="Year")
+
+
+def error_text(call, *args, **kwargs) -> str:
+    """The message of the SimError that `call(*args, **kwargs)` raises (fails if none)."""
+    from sim.errors import SimError
+
+    with pytest.raises(SimError) as err:
+        call(*args, **kwargs)
+    return str(err.value)

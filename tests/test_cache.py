@@ -12,7 +12,7 @@ from sim.charts.font import Glyphs
 from sim.cli import main
 from sim.errors import SimError
 
-from .conftest import DECAY, SCENARIOS
+from .conftest import DECAY, SCENARIOS, error_text
 
 
 
@@ -92,9 +92,7 @@ def test_a_cache_folder_others_can_write_to_is_refused(private_cache):
     folder, mdl = private_cache
     folder.mkdir()
     folder.chmod(0o777)
-    with pytest.raises(SimError) as err:
-        model.translated(mdl)
-    assert str(err.value) == (
+    assert error_text(model.translated, mdl) == (
         f"{folder}: the cache folder is writable by other users or owned by another user, so "
         f"what it holds could run as code. Run 'chmod go-w {folder}' or set SIM_CACHE_DIR to "
         "a folder of your own.")

@@ -13,7 +13,7 @@ from sim.cli import main
 from sim.engine import batch, external, pysd_engine
 from sim.errors import SimError
 
-from .conftest import vensim_model
+from .conftest import error_text, vensim_model
 
 # a constant, a time series (interpolated between its points, held after the last) and a
 # lookup table, each read from its own CSV file
@@ -86,9 +86,7 @@ def test_a_changed_data_file_is_read_again(data_model):
 
 def test_a_missing_data_file_is_one_line_naming_model_and_file(data_model):
     (data_model.parent / "series.csv").unlink()
-    with pytest.raises(SimError) as err:
-        model.load(data_model)
-    assert str(err.value) == (
+    assert error_text(model.load, data_model) == (
         f"{data_model}: data file 'series.csv' not found (the model reads it with GET XLS "
         f"or GET DIRECT, relative to {data_model.parent}). Put the file there, or correct "
         "its name in the model.")
@@ -130,13 +128,17 @@ SUBSCRIPT_MODEL = vensim_model({
     "\n\t~\t\n\t~\t\n\t|\n")
 
 
+def _subscript_scenario(folder, values: str):
+    """A scenario of SUBSCRIPT_MODEL, its regions north and south, with `values` beside it."""
+    (folder / "r.mdl").write_text(SUBSCRIPT_MODEL, encoding="utf-8")
+    (folder / "regions.csv").write_text("region,north,south\n", encoding="utf-8")
+    (folder / "values.csv").write_text(values, encoding="utf-8")
+    (folder / "s.yaml").write_text("model: r.mdl\n", encoding="utf-8")
+    return scenario.load(folder / "s.yaml")
+
+
 def test_a_subscript_range_read_from_a_file_follows_the_file(tmp_path):
-    mdl = tmp_path / "r.mdl"
-    mdl.write_text(SUBSCRIPT_MODEL, encoding="utf-8")
-    (tmp_path / "regions.csv").write_text("region,north,south\n", encoding="utf-8")
-    (tmp_path / "values.csv").write_text("r,a,b,c\nv,2,5,1\n", encoding="utf-8")
-    (tmp_path / "s.yaml").write_text("model: r.mdl\n", encoding="utf-8")
-    results = pysd_engine.run(scenario.load(tmp_path / "s.yaml"))
+    results = pysd_engine.run(_subscript_scenario(tmp_path, "r,a,b,c\nv,2,5,1\n"))
     assert list(results.columns[-3:]) == ["v[north]", "v[south]", "total"]
     assert results["total"].iloc[0] == 2 + 5
     (tmp_path / "regions.csv").write_text("region,north,south,east\n", encoding="utf-8")
@@ -146,12 +148,7 @@ def test_a_subscript_range_read_from_a_file_follows_the_file(tmp_path):
 
 
 def test_a_subscript_range_from_a_file_runs_on_the_batch_engine(tmp_path):
-    mdl = tmp_path / "r.mdl"
-    mdl.write_text(SUBSCRIPT_MODEL, encoding="utf-8")
-    (tmp_path / "regions.csv").write_text("region,north,south\n", encoding="utf-8")
-    (tmp_path / "values.csv").write_text("r,a,b\nv,2,5\n", encoding="utf-8")
-    (tmp_path / "s.yaml").write_text("model: r.mdl\n", encoding="utf-8")
-    results = batch.run(scenario.load(tmp_path / "s.yaml"))
+    results = batch.run(_subscript_scenario(tmp_path, "r,a,b\nv,2,5\n"))
     assert (results["v[north]"].iloc[0], results["v[south]"].iloc[0]) == (2, 5)
     assert results["total"].iloc[0] == 7
 

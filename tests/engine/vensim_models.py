@@ -128,19 +128,15 @@ def models(draw) -> str:
                              f"0.5 * ({draw(expressions(('c1', 'c2'), 1))}))")
     elif kind == "DELAY N":
         equations["late"] = f"DELAY N({source}, {draw(st.sampled_from(['2', '0.25']))}, 0, 2)"
-    elif kind == "TREND":
-        equations["late"] = (f"TREND({source}, {draw(st.sampled_from(['1', '2.0', 'c4']))}, "
-                             f"{draw(expressions(tuple(CONSTANTS), 1))})")
     elif kind == "FORECAST":
         equations["late"] = (f"FORECAST({source}, {draw(st.sampled_from(['1', '0.5', 'c1']))}"
                              f", {draw(st.sampled_from(['0', '2.5', 'c2']))})")
-    elif kind == "SAMPLE IF TRUE":
-        condition = draw(conditions(tuple(names), 2))
-        equations["late"] = (f"SAMPLE IF TRUE({condition}, {source}, "
-                             f"{draw(expressions(tuple(CONSTANTS), 1))})")
-    elif kind == "ACTIVE INITIAL":
-        equations["late"] = (f"ACTIVE INITIAL({source}, "
-                             f"{draw(expressions(tuple(CONSTANTS), 1))})")
+    elif kind in ("TREND", "SAMPLE IF TRUE", "ACTIVE INITIAL"):
+        leading = {"TREND": lambda: f"{source}, {draw(st.sampled_from(['1', '2.0', 'c4']))}",
+                   "SAMPLE IF TRUE": lambda: f"{draw(conditions(tuple(names), 2))}, {source}",
+                   "ACTIVE INITIAL": lambda: source}[kind]()
+        # the last argument is an initial value: an expression of constants
+        equations["late"] = f"{kind}({leading}, {draw(expressions(tuple(CONSTANTS), 1))})"
     elif kind == "INITIAL":
         equations["late"] = f"INITIAL({source})"
     elif kind == "MACRO":  # called twice: each call has its own copy (and stock)
