@@ -194,6 +194,12 @@ def load(mdl: Path, data=()):
         return _initialize(model, mdl)
 
 
+def _text(value) -> str:
+    """A cell of PySD's documentation table as one line of text; "" where it is empty (None,
+    or NaN when PySD left it out)."""
+    return "" if value is None or _isnan(value) else " ".join(str(value).split())
+
+
 def _limit(value) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
@@ -253,8 +259,8 @@ class ModelInfo:
             # Vensim's [min, max] or [min, max, increment]; the increment is the slider's
             lo, hi = (row["Limits"][:2] if isinstance(row["Limits"], tuple) else (None, None))
             self.parameters[row["Real Name"]] = Parameter(
-                row["Real Name"], row["Py Name"], value, str(row["Units"] or ""),
-                _limit(lo), _limit(hi), " ".join(str(row["Comment"] or "").split()))
+                row["Real Name"], row["Py Name"], value, _text(row["Units"]),
+                _limit(lo), _limit(hi), _text(row["Comment"]))
         units = doc.set_index("Real Name")["Units"]
         self.time_unit = str(units.get("TIME STEP") or "") if "TIME STEP" in units else ""
         self.time = {

@@ -72,3 +72,12 @@ def test_a_range_with_an_increment_keeps_its_bounds(tmp_path):
     mdl.write_text(vensim_model({"rate": ("0.5", "1/Year [-1, 2, 0.25]")}), encoding="utf-8")
     p = model.info(mdl).parameter("rate")
     assert (p.value, p.minimum, p.maximum) == (0.5, -1, 2)
+
+
+def test_a_constant_without_units_or_comment_has_empty_text(tmp_path):
+    from .conftest import vensim_model
+
+    mdl = tmp_path / "bare.mdl"
+    mdl.write_text(vensim_model({"rate": "0.5"}), encoding="utf-8")
+    p = model.info(mdl).parameter("rate")
+    assert (p.value, p.unit, p.description) == (0.5, "", "")
