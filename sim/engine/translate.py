@@ -31,6 +31,10 @@ FUNCTIONS = {
 
 
 AGGREGATES = ("sum", "prod", "vmin", "vmax")
+# PySD draws random numbers from numpy's global generator, never seeded, and drops the seed
+# argument: no two PySD runs draw the same numbers, so no other engine can equal them
+RANDOM = ("random numbers ({}: PySD draws them from numpy's unseeded global generator and "
+          "ignores the seed, so its draws cannot be reproduced)")
 ORDERING = ("vector_sort_order", "vector_rank", "vector_reorder")  # along a range, by rank
 
 
@@ -202,6 +206,8 @@ class _Translator:
             return _time_value(args)
         if name == "ramp" and len(args) == 2:
             args += (None,)
+        if name.startswith("random"):
+            raise Unsupported(RANDOM.format(name.upper().replace("_", " ")))
         if FUNCTIONS.get(name) != len(args):
             raise Unsupported(f"the function {name.upper()}")
         return ("call", name, args)
