@@ -110,8 +110,10 @@ def test_unsupported_models_run_member_by_member_with_pysd(tmp_path):
     s = scenario.load(tmp_path / "s.yaml")
     ens = ensemble.run(s, pd.DataFrame({"height": [2.0, 3.0, 5.0]}))
     assert ens.engine == "pysd"
-    assert ens.notice == ("pt.mdl uses the function RANDOM_UNIFORM, which the batch engine "
-                          "does not support; its 3 members ran one by one with PySD.")
+    assert ens.notice == ("pt.mdl uses random numbers (RANDOM UNIFORM: PySD draws them from "
+                          "numpy's unseeded global generator and ignores the seed, so its draws "
+                          "cannot be reproduced), which the batch engine does not support; its "
+                          "3 members ran one by one with PySD.")
     np.testing.assert_allclose(ens.values["x"][1], [2.0, 3.0, 5.0])
 
 

@@ -37,6 +37,8 @@ OWN = {"integer": "_integer", "modulo": "_modulo", "quantum": "_quantum", "xidz"
        "inline_lookup": "np.interp", "check_stages": "_check_stages", "sum": "_sum",
        "prod": "_prod", "vmin": "_vmin", "vmax": "_vmax", "delay_order": "_delay_order",
        "stage": "_stage", "vector_select": "_vector_select", "invert_matrix": "_invert_matrix",
+       "vector_sort_order": "_vector_sort_order", "vector_rank": "_vector_rank",
+       "vector_reorder": "_vector_reorder",
        "allocate_by_priority": "_allocate_by_priority",
        "allocate_available": "_allocate_available"}
 TIMED = {"step": "_step(t, time_step, {})", "ramp": "_ramp(t, {})", "pulse": "_pulse(t, {})",

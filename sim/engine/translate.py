@@ -31,6 +31,11 @@ FUNCTIONS = {
 
 
 AGGREGATES = ("sum", "prod", "vmin", "vmax")
+# PySD draws random numbers from numpy's global generator, never seeded, and drops the seed
+# argument: no two PySD runs draw the same numbers, so no other engine can equal them
+RANDOM = ("random numbers ({}: PySD draws them from numpy's unseeded global generator and "
+          "ignores the seed, so its draws cannot be reproduced)")
+ORDERING = ("vector_sort_order", "vector_rank", "vector_reorder")  # along a range, by rank
 
 
 class Unsupported(Exception):
@@ -192,6 +197,8 @@ class _Translator:
             return self.vector_select(node)
         if name == "invert_matrix" and self.ranges is not None:
             return self.invert_matrix(node)
+        if name in ORDERING and self.ranges is not None:
+            return self.vector_order(node, name)
         args = tuple(self.expr(a) for a in node.arguments)
         if name in self.lookups:
             return ("call", "lookup", (args[0], ("ref", name)))
@@ -199,6 +206,8 @@ class _Translator:
             return _time_value(args)
         if name == "ramp" and len(args) == 2:
             args += (None,)
+        if name.startswith("random"):
+            raise Unsupported(RANDOM.format(name.upper().replace("_", " ")))
         if FUNCTIONS.get(name) != len(args):
             raise Unsupported(f"the function {name.upper()}")
         return ("call", name, args)
@@ -279,6 +288,22 @@ class _Translator:
         k = self._position(dims[0], rows) * len(cols) + self._position(dims[1], cols)
         return ("call", "invert_matrix", (self.vector(arg, dims), ("num", len(rows)),
                                           ("num", k)))
+
+    def vector_order(self, node, name: str) -> tuple:
+        """VECTOR SORT ORDER, VECTOR RANK or VECTOR REORDER along the last range of the first
+        argument (a reference): PySD sorts along the equation's last range, so that range
+        must be it, or one mapped to it."""
+        what = name.upper().replace("_", " ")
+        dim, elements = self._last_range(node.arguments[0], what)
+        last = self.binding[-1][0] if self.binding else None
+        maps = self.ranges.mappings
+        if not last or not (last == dim or last in maps.get(dim, ())
+                            or dim in maps.get(last, ())):
+            raise Unsupported(f"{what} along a range other than its equation's last")
+        args = (self.vector(node.arguments[0], [dim]), self.expr(node.arguments[1]))
+        if name == "vector_reorder":
+            return ("call", name, args)
+        return ("call", name, args + (("num", self._position(dim, elements)),))
 
     def allocate_by_priority(self, node) -> tuple:
         """ALLOCATE BY PRIORITY along the request's last range: this element's share."""

@@ -104,6 +104,41 @@ def _pick(values: np.ndarray, k) -> np.ndarray:
     return np.take_along_axis(values, index, axis=-1)[..., 0]
 
 
+def _sort_order(vector, direction) -> np.ndarray:
+    """PySD's sort order along axis 0: 0-based positions, smallest first where the direction
+    is above 0, else the ascending order reversed (so tied elements come last to first);
+    numpy's own argsort along a contiguous last axis, as PySD calls it."""
+    values = np.ascontiguousarray(np.moveaxis(np.asarray(vector, dtype=float), 0, -1))
+    ascending = np.argsort(values, axis=-1)
+    down = np.asarray(direction, dtype=float)[..., None] <= 0
+    return np.where(down, ascending[..., ::-1], ascending)
+
+
+def vector_sort_order(vector, direction, k):
+    """VECTOR SORT ORDER: the position (from 0) of the element that comes k-th."""
+    return _value(_pick(_sort_order(vector, direction), k))
+
+
+def vector_rank(vector, direction, k):
+    """VECTOR RANK: element k's place (from 1) in the sort order."""
+    order = _sort_order(vector, direction)
+    return _value(_pick(np.argsort(order, axis=-1) + 1, k))
+
+
+def vector_reorder(vector, order):
+    """VECTOR REORDER: the element of the vector (range on axis 0) that `order` names (from
+    0), per element and member."""
+    vector = np.asarray(vector, dtype=float)
+    n = vector.shape[0]
+    index = np.trunc(np.asarray(order, dtype=float))
+    if np.any(~np.isfinite(index)) or np.any((index < -n) | (index >= n)):
+        from .translate import Unsupported
+
+        raise Unsupported("a VECTOR REORDER whose order names no element")
+    values = np.moveaxis(vector, 0, -1)
+    return _value(_pick(values, np.mod(index, n).astype(np.intp)))
+
+
 def _cells(first, *arrays):
     """The arrays broadcast over their shared shape, the first (a request) with its range
     on axis 0 before it."""
@@ -175,5 +210,7 @@ def allocate_available(request, profiles, size, available, k):
 
 
 ENV = {"_vec": vec, "_span": span, "_vector_select": vector_select,
-       "_invert_matrix": invert_matrix, "_allocate_by_priority": allocate_by_priority,
+       "_invert_matrix": invert_matrix, "_vector_sort_order": vector_sort_order,
+       "_vector_rank": vector_rank, "_vector_reorder": vector_reorder,
+       "_allocate_by_priority": allocate_by_priority,
        "_allocate_available": allocate_available}

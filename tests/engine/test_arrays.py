@@ -193,3 +193,67 @@ def test_array_functions_per_member_match_pysd(tmp_path):
             mine = ours[name][:, m] if ours[name].ndim == 2 else ours[name]
             np.testing.assert_allclose(mine, theirs[c.real_names[name]].to_numpy(float),
                                        rtol=1e-9, atol=1e-12, err_msg=name)
+
+
+ORDERING = """{{UTF-8}}
+item: i1, i2, i3, i4
+\t~\t\n\t~\t\n\t|
+base = {base}
+\t~\t\n\t~\t\n\t|
+score[i1] = 3 ~~|
+score[i2] = base ~~|
+score[i3] = 3 ~~|
+score[i4] = 1
+\t~\t\n\t~\t\n\t|
+up[item] = VECTOR SORT ORDER(score[item], 1)
+\t~\t\n\t~\t\n\t|
+down[item] = VECTOR SORT ORDER(score[item], 0)
+\t~\t\n\t~\t\n\t|
+rank[item] = VECTOR RANK(score[item], 1)
+\t~\t\n\t~\t\n\t|
+sorted[item] = VECTOR REORDER(score[item], down[item])
+\t~\t\n\t~\t\n\t|
+INITIAL TIME = 0
+\t~\t\n\t~\t\n\t|
+FINAL TIME = 1
+\t~\t\n\t~\t\n\t|
+TIME STEP = 1
+\t~\t\n\t~\t\n\t|
+SAVEPER = 1
+\t~\t\n\t~\t\n\t|
+"""
+
+
+def test_vector_sort_order_rank_and_reorder_per_member(tmp_path):
+    """VECTOR SORT ORDER (0-based, ascending and descending), VECTOR RANK and VECTOR REORDER
+    with a score that orders the items differently in each member, i1 and i3 tied."""
+    bases = np.array([2.0, 5.0])
+    runs = []
+    for m, value in enumerate(bases):
+        folder = tmp_path / f"m{m}"
+        folder.mkdir()
+        (folder / "a.mdl").write_text(ORDERING.format(base=value), encoding="utf-8")
+        (folder / "s.yaml").write_text("model: a.mdl\n", encoding="utf-8")
+        runs.append(scenario.load(folder / "s.yaml"))
+    c = batch.compiled(runs[0].model)
+    ours = batch.simulate(c, {"base": bases}, runs[0].time)
+    # by hand: scores (3, 2, 3, 1) and (3, 5, 3, 1); ascending keeps tied i1 before i3,
+    # descending is the ascending order reversed (i3 before i1)
+    expected = {"up": [[3, 1, 0, 2], [3, 0, 2, 1]], "down": [[2, 0, 1, 3], [1, 2, 0, 3]],
+                "rank": [[3, 2, 4, 1], [2, 4, 3, 1]], "sorted": [[3, 3, 2, 1], [5, 3, 3, 1]]}
+    for var, members in expected.items():
+        for m, values in enumerate(members):
+            got = [ours[f"{var}[i{i}]"][0, m] for i in range(1, 5)]
+            assert got == values, (var, m)
+    unrolled = batch.simulate(c, {"base": bases}, runs[0].time, axis=False)
+    for name in c.outputs():
+        np.testing.assert_array_equal(*np.broadcast_arrays(ours[name], unrolled[name]),
+                                      err_msg=name)
+    for m, one in enumerate(runs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = engine.pysd_engine.run(one)
+        for name in c.outputs():
+            mine = ours[name][:, m] if ours[name].ndim == 2 else ours[name]
+            np.testing.assert_array_equal(mine, theirs[c.real_names[name]].to_numpy(float),
+                                          err_msg=name)

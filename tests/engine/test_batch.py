@@ -55,12 +55,14 @@ def test_unsupported_models_fall_back_to_pysd_with_a_notice(tmp_path):
                    encoding="utf-8")
     (tmp_path / "s.yaml").write_text("model: pt.mdl\n", encoding="utf-8")
     s = scenario.load(tmp_path / "s.yaml")
-    with pytest.raises(batch.Unsupported, match="RANDOM_UNIFORM"):
+    with pytest.raises(batch.Unsupported, match="random numbers \\(RANDOM UNIFORM: "):
         batch.run(s)
     results, used, notice = engine.run_with(s)
     assert used == "pysd"
-    assert notice == ("pt.mdl uses the function RANDOM_UNIFORM, which the batch engine does "
-                      "not support; it ran with PySD.")
+    assert notice == ("pt.mdl uses random numbers (RANDOM UNIFORM: PySD draws them from "
+                      "numpy's unseeded global generator and ignores the seed, so its draws "
+                      "cannot be reproduced), which the batch engine does not support; it ran "
+                      "with PySD.")
     assert list(results["x"]) == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
 
 
