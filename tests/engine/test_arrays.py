@@ -10,6 +10,13 @@ import pytest
 from sim import engine, scenario
 from sim.engine import batch
 
+
+def _controls(final, step, saveper) -> str:
+    """A model's control section, from time 0."""
+    return "".join(f"{name} = {value}\n\t~\t\n\t~\t\n\t|\n" for name, value in (
+        ("INITIAL TIME", 0), ("FINAL TIME", final), ("TIME STEP", step), ("SAVEPER", saveper)))
+
+
 MODEL = """{{UTF-8}}
 A: (a1-a3)
 \t~\t\n\t~\t\n\t|
@@ -41,15 +48,7 @@ odd[A, B] :EXCEPT: [a2, b2] = m[A, B] - 1
 \t~\t\n\t~\t\n\t|
 odd[a2, b2] = total + looked[a2]
 \t~\t\n\t~\t\n\t|
-INITIAL TIME = 0
-\t~\t\n\t~\t\n\t|
-FINAL TIME = 5
-\t~\t\n\t~\t\n\t|
-TIME STEP = 0.25
-\t~\t\n\t~\t\n\t|
-SAVEPER = 0.5
-\t~\t\n\t~\t\n\t|
-"""
+""" + _controls(5, 0.25, 0.5)
 
 
 def _load(folder, g, c2):
@@ -148,28 +147,38 @@ branch2 <-> branch
 \t~\t\n\t~\t\n\t|
 inverse[branch, branch2] = INVERT MATRIX(matrix[branch, branch2] * available / 60, 3)
 \t~\t\n\t~\t\n\t|
-INITIAL TIME = 0
-\t~\t\n\t~\t\n\t|
-FINAL TIME = 4
-\t~\t\n\t~\t\n\t|
-TIME STEP = 1
-\t~\t\n\t~\t\n\t|
-SAVEPER = 1
-\t~\t\n\t~\t\n\t|
-"""
+""" + _controls(4, 1, 1)
+
+
+def _members(folder, template: str, field: str, values) -> list:
+    """One scenario per member: `template` with `field` set to the member's value."""
+    runs = []
+    for m, value in enumerate(values):
+        (folder / f"m{m}").mkdir()
+        (folder / f"m{m}" / "a.mdl").write_text(template.format(**{field: value}),
+                                                encoding="utf-8")
+        (folder / f"m{m}" / "s.yaml").write_text("model: a.mdl\n", encoding="utf-8")
+        runs.append(scenario.load(folder / f"m{m}" / "s.yaml"))
+    return runs
+
+
+def _match_pysd(c, ours: dict, runs: list, rtol=1e-9, atol=1e-12) -> None:
+    """Member m of the batch engine's `ours` equals PySD's run of `runs[m]`."""
+    for m, one in enumerate(runs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            theirs = engine.pysd_engine.run(one)
+        for name in c.outputs():
+            mine = ours[name][:, m] if ours[name].ndim == 2 else ours[name]
+            np.testing.assert_allclose(mine, theirs[c.real_names[name]].to_numpy(float),
+                                       rtol=rtol, atol=atol, err_msg=name)
 
 
 def test_array_functions_per_member_match_pysd(tmp_path):
     """ALLOCATE AVAILABLE (rectangular and normal profiles), ALLOCATE BY PRIORITY, VECTOR
     SELECT and INVERT MATRIX with an availability that differs between members."""
     available = np.array([60.0, 95.0, 150.0])
-    folders = []
-    for m, value in enumerate([60.0, *available]):
-        folder = tmp_path / f"m{m}"
-        folder.mkdir()
-        (folder / "a.mdl").write_text(ALLOCATION.format(available=value), encoding="utf-8")
-        (folder / "s.yaml").write_text("model: a.mdl\n", encoding="utf-8")
-        folders.append(scenario.load(folder / "s.yaml"))
+    folders = _members(tmp_path, ALLOCATION, "available", [60.0, *available])
     c = batch.compiled(folders[0].model)
     out = batch.simulate(c, {}, folders[0].time)
     # ALLOCATE BY PRIORITY at Time 0 by hand: 60 available, Boston (priority 3) first,
@@ -185,14 +194,7 @@ def test_array_functions_per_member_match_pysd(tmp_path):
     unrolled = batch.simulate(c, {"base": available}, folders[0].time, axis=False)
     for name in c.outputs():
         np.testing.assert_allclose(ours[name], unrolled[name], rtol=1e-12, err_msg=name)
-    for m, one in enumerate(folders[1:]):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            theirs = engine.pysd_engine.run(one)
-        for name in c.outputs():
-            mine = ours[name][:, m] if ours[name].ndim == 2 else ours[name]
-            np.testing.assert_allclose(mine, theirs[c.real_names[name]].to_numpy(float),
-                                       rtol=1e-9, atol=1e-12, err_msg=name)
+    _match_pysd(c, ours, folders[1:])
 
 
 ORDERING = """{{UTF-8}}
@@ -213,28 +215,14 @@ rank[item] = VECTOR RANK(score[item], 1)
 \t~\t\n\t~\t\n\t|
 sorted[item] = VECTOR REORDER(score[item], down[item])
 \t~\t\n\t~\t\n\t|
-INITIAL TIME = 0
-\t~\t\n\t~\t\n\t|
-FINAL TIME = 1
-\t~\t\n\t~\t\n\t|
-TIME STEP = 1
-\t~\t\n\t~\t\n\t|
-SAVEPER = 1
-\t~\t\n\t~\t\n\t|
-"""
+""" + _controls(1, 1, 1)
 
 
 def test_vector_sort_order_rank_and_reorder_per_member(tmp_path):
     """VECTOR SORT ORDER (0-based, ascending and descending), VECTOR RANK and VECTOR REORDER
     with a score that orders the items differently in each member, i1 and i3 tied."""
     bases = np.array([2.0, 5.0])
-    runs = []
-    for m, value in enumerate(bases):
-        folder = tmp_path / f"m{m}"
-        folder.mkdir()
-        (folder / "a.mdl").write_text(ORDERING.format(base=value), encoding="utf-8")
-        (folder / "s.yaml").write_text("model: a.mdl\n", encoding="utf-8")
-        runs.append(scenario.load(folder / "s.yaml"))
+    runs = _members(tmp_path, ORDERING, "base", bases)
     c = batch.compiled(runs[0].model)
     ours = batch.simulate(c, {"base": bases}, runs[0].time)
     # by hand: scores (3, 2, 3, 1) and (3, 5, 3, 1); ascending keeps tied i1 before i3,
@@ -249,11 +237,4 @@ def test_vector_sort_order_rank_and_reorder_per_member(tmp_path):
     for name in c.outputs():
         np.testing.assert_array_equal(*np.broadcast_arrays(ours[name], unrolled[name]),
                                       err_msg=name)
-    for m, one in enumerate(runs):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            theirs = engine.pysd_engine.run(one)
-        for name in c.outputs():
-            mine = ours[name][:, m] if ours[name].ndim == 2 else ours[name]
-            np.testing.assert_array_equal(mine, theirs[c.real_names[name]].to_numpy(float),
-                                          err_msg=name)
+    _match_pysd(c, ours, runs, rtol=0, atol=0)  # exactly: integers and a reorder
