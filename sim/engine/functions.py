@@ -38,14 +38,15 @@ def zidz(a, b):
 
 
 def integer(x):
-    """INTEGER truncates towards zero (Python's int())."""
-    return np.trunc(x)
+    """INTEGER truncates towards zero, as Python's int() does in PySD: a zero has no sign
+    (adding 0.0 turns numpy's -0.0 into 0.0), which shows when something is divided by it."""
+    return np.trunc(x) + 0.0
 
 
 def quantum(a, b):
     """b times the integer part of a / b, or a itself when b is below SMALL_VENSIM."""
     small = b < SMALL_VENSIM
-    return _plain(np.where(small, a, b * np.trunc(a / np.where(small, 1, b))))
+    return _plain(np.where(small, a, b * integer(a / np.where(small, 1, b))))
 
 
 def modulo(x, m):

@@ -56,6 +56,9 @@ def _both(mdl, name):
     ("MODULO(7, -3)", 0.0),  # and is 0 for m below SMALL_VENSIM
     ("QUANTUM(-7, 3)", -6.0),
     ("INTEGER(-2.5)", -2.0),
+    # PySD's INTEGER is Python's int(): no negative zero, so dividing by it gives +inf
+    ("WITH LOOKUP(Time, ([(0,0)-(4,4)],(0,3),(4,3))) / QUANTUM(-0.0000001, 2)", np.inf),
+    ("WITH LOOKUP(Time, ([(0,0)-(4,4)],(0,3),(4,3))) / INTEGER(-0.5)", np.inf),
     ("IF THEN ELSE(c > 1, 1, 1 / 0)", 1.0),  # the branch not taken may divide by zero
     ("IF THEN ELSE(c > 1, 1, Time ^ -1)", 1.0),  # even by Time, 0 at the start
     ("tab(LN(-1))", 1.0),  # a lookup at NaN gives its first value, as in PySD
