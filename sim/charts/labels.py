@@ -7,7 +7,7 @@ import math
 import textwrap
 
 from .. import messages
-from ..units import short_unit, unit_label  # noqa: F401 - charts and callers take them here
+from ..units import short_unit
 
 STATUS_COLOURS = {"met": "#1a7f37", "exceeded": "#1a7f37", "below": "#cf222e",
                   "above": "#9a6700"}

@@ -3,7 +3,8 @@
 import pytest
 
 from sim import targets
-from sim.charts.labels import fmt, indicator_name, target_text, unit_label
+from sim.charts.labels import fmt, indicator_name, target_text
+from sim.units import unit_label
 
 from ..conftest import MODEL
 
