@@ -4,8 +4,8 @@ Vensim finds them.
 
 Whatever is derived from them and cached (PySD's subscript ranges, the catalogue's values,
 the batch engine's tables) records the SHA-256 of each file it read, so that a cached entry
-is rebuilt as soon as a file changes; a file that is not there is one line naming the model,
-the file and what to do.
+is rebuilt as soon as a file changes; a file that is not there, or a value read that is empty,
+text, NaN or infinite, is one line naming the model, the file and what to do.
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ from .test_datafiles import FILES, RUN_MODEL, RUN_OUTPUT, data_model_text
 QUICK = settings(max_examples=30, deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.too_slow])
 ENGINES = st.sampled_from(["batch", "pysd"])
-NOT_NUMBERS = ["", "n/a", "twenty", "1,5", "7.9%", "—", "0x10", "nan", "NaN", "inf", "-inf",
-               "1e999", "Infinity"]
+NOT_NUMBERS = ["", "n/a", "twenty", "1 5", "1;5", "7.9%", "—", "0x10", "nan", "NaN", "inf",
+               "-inf", "1e999", "Infinity"]
 # the cells the model reads in each file: {file: [(row, column)]} (0-based, header row 0)
 # (not the last time or x cell: PySD reads a series up to it, see the xfail test below)
 READ = {"data.csv": [(1, 1)],
