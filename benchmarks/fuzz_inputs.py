@@ -4,8 +4,7 @@
 
 For each kind (scenarios, uncertainty sections, --set options, calibration specs, models
 through model:, actuals files, calibration data files, uncertainty folders given to
-`sim review --uncertainty`, CSV files a model reads with GET DIRECT, run outputs named by a
-scenario's data:) prints the cases tried, the failures (a zero exit code, a
+`sim review --uncertainty`) prints the cases tried, the failures (a zero exit code, a
 traceback, a malformed message or an output folder) and the first failing inputs. The goal
 is none.
 """
@@ -27,7 +26,6 @@ from hypothesis import strategies as st  # noqa: E402
 from tests import mutations as m  # noqa: E402
 from tests import test_actuals_properties as actuals_props  # noqa: E402
 from tests import test_calibration_data_properties as data_props  # noqa: E402
-from tests import test_datafile_properties as file_props  # noqa: E402
 from tests import test_input_properties as props  # noqa: E402
 from tests import test_uncertainty_folder_properties as folder_props  # noqa: E402
 
@@ -70,9 +68,6 @@ def kinds():
                     actuals_props.test_no_damaged_actuals_file_passes.hypothesis.inner_test),
         "calibration_data": (data_props.cases(), lambda case: data_props.attempt(*case)),
         "uncertainty_folder": (folder_props.damage(), folder_props.attempt),
-        "get_direct": (file_props.model_cases(), lambda case: file_props.attempt_model(*case)),
-        "data_files": (file_props.run_cases(),
-                       lambda case: file_props.attempt_run_output(*case)),
     }
 
 

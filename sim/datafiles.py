@@ -4,8 +4,8 @@ Vensim finds them.
 
 Whatever is derived from them and cached (PySD's subscript ranges, the catalogue's values,
 the batch engine's tables) records the SHA-256 of each file it read, so that a cached entry
-is rebuilt as soon as a file changes; a file that is not there, or a value read that is empty,
-text, NaN or infinite, is one line naming the model, the file and what to do.
+is rebuilt as soon as a file changes; a file that is not there is one line naming the model,
+the file and what to do.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import warnings
 from pathlib import Path
-
-import numpy as np
 
 from .errors import SimError
 
@@ -50,40 +48,6 @@ def unreadable_data(mdl: Path, files, exc: Exception) -> str:
     names = ", ".join(Path(f).name for f in files)
     return (f"{mdl}: PySD cannot read its DATA variables from {names} ({said(exc)}). Name the "
             "files that hold them in the scenario's data: key.")
-
-
-def strict(ext) -> None:
-    """Make a PySD external object refuse a cell it reads that is empty or not a number
-    (PySD would otherwise fill it from its neighbours, or keep it as NaN)."""
-    ext.missing = "raise"
-
-
-def check_finite(mdl: Path, ext) -> None:
-    """SimError if a PySD external object, once read, holds NaN or an infinity among its
-    values or its times or x points."""
-    data = getattr(ext, "data", 0.0)
-    arrays = [np.asarray(data)] + [np.asarray(c) for c in getattr(data, "coords", {}).values()]
-    if not all(np.all(np.isfinite(a)) for a in arrays if a.dtype.kind in "fiu"):
-        names = ", ".join(f"'{Path(f).name}'" for f in dict.fromkeys(ext.files))
-        raise SimError(f"{mdl}: data file {names} gives {ext.py_name.split('_', 3)[-1]} a "
-                       "value that is not a finite number (nan or inf). Put a number in "
-                       "every cell the model reads.")
-
-
-def check_series(mdl: Path, files, tab) -> None:
-    """SimError if a DATA variable PySD read from a run's output (a TabData object) has no
-    time points, or NaN or an infinity among its values or times."""
-    data = tab.data
-    try:
-        arrays = [np.asarray(data, dtype=float), np.asarray(data["time"], dtype=float)]
-    except (TypeError, ValueError):  # a cell of text
-        arrays = [np.array([np.nan])]
-    if data.size == 0 or not all(np.all(np.isfinite(a)) for a in arrays):
-        names = ", ".join(Path(f).name for f in files)
-        raise SimError(f"{mdl}: {names} give the DATA variable {tab.real_name} no value, or "
-                       "one that is not a finite number, at some time or element. Give it a "
-                       "number at every time, for every element, in the scenario's data: "
-                       "files.")
 
 
 def path(mdl: Path, name: str) -> Path:

@@ -152,15 +152,12 @@ def _initialize(model, mdl: Path):
         for name in ext.files:
             datafiles.path(mdl, name)
         ext.root = root
-        datafiles.strict(ext)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             model.initialize_external_data()
         except Exception as exc:  # a sheet, cell or range PySD cannot read
             raise SimError(datafiles.unreadable(mdl, exc)) from exc
-        for ext in _externals(model):
-            datafiles.check_finite(mdl, ext)
         try:
             model.initialize()
         except Exception as exc:  # an initial value PySD cannot compute
@@ -194,8 +191,6 @@ def load(mdl: Path, data=()):
                                       initialize=False)
                 except Exception as exc:
                     raise SimError(datafiles.unreadable_data(mdl, data, exc)) from exc
-                for tab in model._data_elements:
-                    datafiles.check_series(mdl, data, tab)
         return _initialize(model, mdl)
 
 

@@ -273,36 +273,3 @@ def test_a_cell_pysd_cannot_read_is_one_line(tmp_path, load):
         f"{mdl}: PySD cannot read the model's data (_ext_constant_k The cells are empty. "
         f"File name: '{tmp_path / 'data.csv'}' Sheet name: ','). Check the files, sheets and "
         "cells its GET XLS / GET DIRECT calls name.")
-
-
-
-@pytest.mark.parametrize("load", [model.load, batch.compile_model], ids=["pysd", "batch"])
-@pytest.mark.parametrize("name, text, variable", [
-    ("data.csv", "name,value\nk,inf\n", "k"), ("series.csv", "time,x\ninf,10\n2,20\n", "x"),
-    ("table.csv", "x,0,10\ny,0,-inf\n", "tbl")])
-def test_a_cell_read_as_an_infinity_is_one_line(data_model, load, name, text, variable):
-    (data_model.parent / name).write_text(text, encoding="utf-8")
-    assert error_text(load, data_model) == (
-        f"{data_model}: data file '{name}' gives {variable} a value that is not a finite "
-        "number (nan or inf). Put a number in every cell the model reads.")
-
-
-@pytest.mark.parametrize("load", [model.load, batch.compile_model], ids=["pysd", "batch"])
-@pytest.mark.parametrize("cell", ["", "nan", "twenty"])
-def test_a_constant_cell_without_a_number_is_refused(data_model, load, cell):
-    (data_model.parent / "data.csv").write_text(f"name,value\nk,{cell}\n", encoding="utf-8")
-    assert error_text(load, data_model).startswith(
-        f"{data_model}: PySD cannot read the model's data (_ext_constant_k ")
-
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("output", ["Time\tx\tw[south]\n0\t1\t20\n",
-                                    "Time\tx\tw[north]\tw[south]\n"])
-def test_a_run_output_missing_an_element_or_every_row_is_one_line(run_model, engine, output):
-    (run_model / "run.tab").write_text(output, encoding="utf-8")
-    (run_model / "s.yaml").write_text("model: m.mdl\ndata: [run.tab]\n", encoding="utf-8")
-    with pytest.raises(SimError) as err:
-        ENGINES[engine](scenario.load(run_model / "s.yaml"))
-    assert str(err.value) == (
-        f"{run_model / 'm.mdl'}: run.tab give the DATA variable w no value, or one that is "
-        "not a finite number, at some time or element. Give it a number at every time, for "
-        "every element, in the scenario's data: files.")

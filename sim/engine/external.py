@@ -116,16 +116,14 @@ class Reader:
                 raise Unsupported(f"DATA with the keyword {method}")
             obj = ext.ExtData(ast.file, ast.tab, ast.time_row_or_col, ast.cell, method,
                               coords, root, coords, f"_ext_data_{py_key(variable)}")
-        datafiles.strict(obj)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # pandas' notes on the readers PySD uses
+            warnings.simplefilter("ignore")  # PySD's notes on missing values it fills
             try:
                 obj.initialize()
             except Exception as exc:  # a sheet, cell or range PySD cannot read
                 raise SimError(datafiles.unreadable(self.mdl, exc)) from exc
             finally:
                 ext.Excels.clean()  # read again next time: the file may change
-        datafiles.check_finite(self.mdl, obj)
         self.files.add(ast.file)
         self.arrays[key] = obj.data
         return obj.data
@@ -164,7 +162,6 @@ def data_series(model, mdl: Path, files) -> dict:
                     raise SimError(datafiles.unreadable_data(mdl, files, exc)) from exc
                 finally:
                     Columns.clean()  # read again next time: the files may change
-            datafiles.check_series(mdl, files, tab)
             read[(name, elements)] = tab.data
         picked = read[(name, elements)]
         if element:
